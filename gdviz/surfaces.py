@@ -193,9 +193,9 @@ def quadratic(condition: float = 10.0, angle: float = 0.0) -> Surface:
         return _stack2x2(*(np.full(shape, v) for v in (hxx, hxy, hxy, hyy)))
 
     kappa = f"{condition:g}"
-    formula = rf"\tfrac{{1}}{{2}}(x^2 + {kappa}\,y^2)"
+    formula = rf"\frac{{1}}{{2}}(x^2 + {kappa}\,y^2)"
     if angle % 180:
-        formula = rf"\tfrac{{1}}{{2}}(u^2 + {kappa}\,v^2),\ (u, v) = \mathrm{{rotate}}(x, y; {angle:g}^\circ)"
+        formula = rf"\frac{{1}}{{2}}(u^2 + {kappa}\,v^2),\ (u, v) = \mathrm{{rotate}}(x, y; {angle:g}^\circ)"
     return Surface(
         f,
         grad,
