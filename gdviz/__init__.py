@@ -12,7 +12,7 @@ Examples
 Path(100 steps of GradientDescent(lr=0.1) on quadratic: loss 2.38 → 7.94e-10)
 """
 
-from . import batches, datasets, optimizers, problems, surfaces
+from . import batches, datasets, noise, optimizers, problems, surfaces
 from .gradients import GradientCheck, gradient_check, numerical_gradient, relative_error
 from .runs import Path, descend, minibatch_descend
 from .surfaces import Surface
@@ -26,6 +26,7 @@ __all__ = [
     "descend",
     "gradient_check",
     "minibatch_descend",
+    "noise",
     "numerical_gradient",
     "optimizers",
     "problems",

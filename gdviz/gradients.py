@@ -282,3 +282,180 @@ def gradient_check(
         method=method,
         tol=tol,
     )
+
+
+PRECISIONS = ("float64", "float32")
+
+STEP_RANGE = (1e-16, 1.0)
+"""The default range of ``h`` in :func:`difference_errors`: round-off at the left, truncation at the right."""
+
+
+def _check_precision(precision: str) -> np.dtype:
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; choose one of: {', '.join(PRECISIONS)}")
+    return np.dtype(precision)
+
+
+def _values(f: Callable, points: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``f`` at ``points``, rounded to ``dtype`` (as if ``f`` had computed in that precision)."""
+    try:
+        values = np.asarray(f(points))
+    except TypeError as error:
+        if np.iscomplexobj(points):
+            raise ValueError(
+                f"f cannot take complex input, so the complex step does not apply to it "
+                f"(it needs f written with numpy functions, like np.sin or **): {error}"
+            ) from error
+        raise
+    if values.shape != points.shape:
+        raise ValueError(
+            f"f must work elementwise on numpy arrays (like np.sin); given shape {points.shape} "
+            f"it returned shape {values.shape}"
+        )
+    return values.astype(dtype)
+
+
+def difference_quotient(
+    f: Callable, x: float, h, method: str = "central", precision: str = "float64"
+) -> np.ndarray:
+    """Estimate ``f′(x)`` of a function of one variable by finite differences, for each step ``h``.
+
+    Parameters
+    ----------
+    f : callable
+        Works elementwise on numpy arrays, like ``np.sin``; for ``method="complex"`` it
+        must accept complex arrays too.
+    x : float
+        Where to differentiate. In float32 it is first rounded to float32.
+    h : float or array_like
+        One step or many (all > 0).
+    method : {"central", "forward", "complex"}
+        See :func:`numerical_gradient`.
+    precision : {"float64", "float32"}
+        The arithmetic: ``x``, ``h`` and the values of ``f`` are rounded to it, so in
+        float32 the round-off error appears about 10⁹ times sooner.
+
+    Returns
+    -------
+    ndarray
+        The estimates (as float64), shaped like ``h``. Where ``h`` is too small for the
+        precision (``x + h`` rounds to ``x``) the forward and central estimates are 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> estimates = difference_quotient(np.sin, 1.0, [1e-1, 1e-3], method="forward")
+    >>> np.round(estimates - np.cos(1.0), 5)
+    array([-0.04294, -0.00042])
+    >>> float(difference_quotient(np.sin, 1.0, 1e-4, precision="float32")) != float(np.cos(1.0))
+    True
+    """
+    method = _check_method(method)
+    real = _check_precision(precision)
+    steps = np.asarray(h, dtype=float)
+    if not np.all(np.isfinite(steps) & (steps > 0)):
+        raise ValueError(f"h must be finite numbers > 0; got {h!r}")
+    x_r = real.type(x)
+    h_r = steps.astype(real)
+    if np.any(h_r == 0):
+        raise ValueError(f"h is too small for {precision}: it rounds to 0 there; got {h!r}")
+    if method == "complex":
+        complex_type = np.result_type(real, np.complex64)
+        z = np.empty(h_r.shape, dtype=complex_type)
+        z.real, z.imag = x_r, h_r
+        return (_values(f, z, complex_type).imag / h_r).astype(float)
+    f_plus = _values(f, x_r + h_r, real)
+    if method == "forward":
+        f_here = _values(f, np.full_like(h_r, x_r), real)
+        return ((f_plus - f_here) / h_r).astype(float)
+    f_minus = _values(f, x_r - h_r, real)
+    return ((f_plus - f_minus) / (2 * h_r)).astype(float)
+
+
+@dataclass(frozen=True)
+class DifferenceErrors:
+    """The result of :func:`difference_errors`: ``|estimate − f′(x)|`` against ``h``.
+
+    Attributes
+    ----------
+    x : float
+    derivative : dict
+        The exact ``f′`` for each precision, at ``x`` as that precision rounds it.
+    hs : ndarray
+        The steps, increasing.
+    errors : dict
+        ``errors[method, precision]``: the absolute error for each step in ``hs``.
+    """
+
+    x: float
+    derivative: dict[str, float]
+    hs: np.ndarray
+    errors: dict[tuple[str, str], np.ndarray]
+
+    def best_h(self, method: str, precision: str = "float64") -> float:
+        """The step with the smallest error (the smallest such step when several tie)."""
+        return float(self.hs[np.argmin(self.errors[method, precision])])
+
+    def at(self, h: float) -> dict[tuple[str, str], float]:
+        """Each curve's error at the step in ``hs`` nearest to ``h`` (on a log scale)."""
+        i = int(np.argmin(np.abs(np.log(self.hs) - np.log(h))))
+        return {key: float(curve[i]) for key, curve in self.errors.items()}
+
+
+def difference_errors(
+    f: Callable,
+    df: Callable,
+    x: float,
+    hs=None,
+    methods=METHODS,
+    precisions=PRECISIONS,
+) -> DifferenceErrors:
+    """How far finite differences fall from the exact derivative, as ``h`` shrinks.
+
+    Two errors compete. Truncation: a secant is not a tangent; it shrinks like ``h``
+    (forward) or ``h²`` (central, complex). Round-off: ``f(x + h) − f(x)`` subtracts two
+    nearly equal rounded numbers; it grows like ``ε/h`` with the machine epsilon ``ε``
+    (about 1e-16 in float64, 1e-7 in float32). The complex step subtracts nothing, so
+    its error keeps falling until it is exact.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one variable, elementwise on numpy arrays (like ``np.sin``).
+    df : callable
+        Its exact derivative.
+    x : float
+        Where to differentiate.
+    hs : array_like, optional
+        The steps to try; 161 log-spaced steps over :data:`STEP_RANGE` if None.
+    methods : sequence of {"forward", "central", "complex"}
+    precisions : sequence of {"float64", "float32"}
+
+    Returns
+    -------
+    DifferenceErrors
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> errors = difference_errors(np.exp, np.exp, 0.5)
+    >>> errors.best_h("forward") < errors.best_h("forward", "float32")
+    True
+    >>> 1e-7 < errors.best_h("central") < 1e-4     # the textbook h ≈ ε^(1/3)
+    True
+    """
+    if not callable(f) or not callable(df):
+        raise ValueError("f and its derivative df must both be callables of one variable")
+    x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"x must be a finite number; got {x!r}")
+    hs = np.geomspace(*STEP_RANGE, 161) if hs is None else np.sort(np.asarray(hs, dtype=float))
+    derivative, errors = {}, {}
+    for precision in precisions:
+        _check_precision(precision)
+        # compare with f′ where the evaluations really are: at x rounded to this precision
+        derivative[precision] = float(df(float(np.dtype(precision).type(x))))
+        for method in methods:
+            estimates = difference_quotient(f, x, hs, method, precision)
+            errors[method, precision] = np.abs(estimates - derivative[precision])
+    return DifferenceErrors(x=x, derivative=derivative, hs=hs, errors=errors)

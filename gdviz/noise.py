@@ -1,0 +1,116 @@
+"""Mini-batch gradient noise: the cloud of batch gradients around the full gradient.
+
+A mini-batch gradient is the mean of ``B`` per-example gradients drawn without
+replacement, so it scatters around the full gradient (its mean) with a spread of
+
+    σ / √B · √((n − B) / (n − 1)),
+
+where ``σ²`` is the total variance of the per-example gradients: about ``1/√B`` while
+``B`` is small next to ``n``, and exactly 0 when the batch is the whole data set.
+
+Examples
+--------
+>>> from gdviz import problems
+>>> line = problems.linear_regression(n=1024, seed=0)
+>>> small = gradient_cloud(line, [0.0, 0.0], batch_size=4)
+>>> large = gradient_cloud(line, [0.0, 0.0], batch_size=64)
+>>> round(small.spread / large.spread)      # √(64 / 4) = 4
+4
+>>> gradient_cloud(line, [0.0, 0.0], batch_size=1024).spread
+0.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .batches import check_batch_size
+
+
+@dataclass(frozen=True)
+class GradientCloud:
+    """The result of :func:`gradient_cloud`.
+
+    Attributes
+    ----------
+    params : ndarray
+        Where the gradients were taken.
+    full : ndarray
+        The gradient over all the data, shape ``(d,)``.
+    grads : ndarray
+        One mini-batch gradient per row, shape ``(n_batches, d)``.
+    batch_size : int
+    """
+
+    params: np.ndarray
+    full: np.ndarray
+    grads: np.ndarray
+    batch_size: int
+
+    @property
+    def mean(self) -> np.ndarray:
+        """The mean of the batch gradients: close to :attr:`full` (they are unbiased)."""
+        return self.grads.mean(axis=0)
+
+    @property
+    def spread(self) -> float:
+        """The root-mean-square distance of the batch gradients from the full gradient."""
+        return float(np.sqrt(np.mean(np.sum((self.grads - self.full) ** 2, axis=-1))))
+
+    def __repr__(self) -> str:
+        return (
+            f"GradientCloud({len(self.grads)} batches of {self.batch_size}: "
+            f"|full gradient| {np.linalg.norm(self.full):.3g}, spread {self.spread:.3g})"
+        )
+
+
+def gradient_cloud(
+    problem, params, batch_size: int, n_batches: int = 200, seed: int = 0
+) -> GradientCloud:
+    """The gradients of ``n_batches`` random mini-batches at ``params``, and the full gradient.
+
+    Parameters
+    ----------
+    problem : problem
+        Has ``n`` and ``grad(params, batch)``, like :func:`gdviz.problems.linear_regression`.
+    params : array_like
+        The point, shape ``(d,)``.
+    batch_size : int
+        Examples per batch, in ``[1, problem.n]``.
+    n_batches : int
+        How many batches to draw. Each is ``batch_size`` distinct examples; batches are
+        drawn independently of each other.
+    seed : int
+        Seeds the draws: the same seed gives the same cloud.
+
+    Returns
+    -------
+    GradientCloud
+        ``grads``, ``full``, their ``mean`` and ``spread``.
+
+    Examples
+    --------
+    >>> from gdviz import problems
+    >>> cloud = gradient_cloud(problems.linear_regression(), [1.0, 0.0], batch_size=32)
+    >>> cloud.grads.shape
+    (200, 2)
+    >>> bool(abs(cloud.mean - cloud.full).max() < cloud.spread / 5)    # unbiased
+    True
+    """
+    batch_size = check_batch_size(batch_size, problem.n)
+    if isinstance(n_batches, bool) or not isinstance(n_batches, int | np.integer) or n_batches < 1:
+        raise ValueError(f"n_batches must be a whole number >= 1; got {n_batches!r}")
+    params = np.array(params, dtype=float)
+    if params.ndim != 1 or not np.all(np.isfinite(params)):
+        raise ValueError(f"params must be one finite point of shape (d,); got {params!r}")
+    full = np.asarray(problem.grad(params), dtype=float)
+    if batch_size == problem.n:
+        # the only batch of n distinct examples is the whole data set
+        grads = np.tile(full, (n_batches, 1))
+    else:
+        rng = np.random.default_rng(seed)
+        batches = [rng.choice(problem.n, size=batch_size, replace=False) for _ in range(n_batches)]
+        grads = np.array([problem.grad(params, batch) for batch in batches], dtype=float)
+    return GradientCloud(params=params, full=full, grads=grads, batch_size=batch_size)
