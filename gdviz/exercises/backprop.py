@@ -1,0 +1,204 @@
+"""Self-checks for lesson 06, "Backpropagation and a gradient-checked classifier".
+
+The exercise: the backward pass of one linear layer ``scores = x @ W.T + b`` (``x`` of
+shape ``(m, d)``, ``W`` of shape ``(k, d)``, ``b`` of shape ``(k,)``). Given the upstream
+gradient ``dscores = ∂L/∂scores`` of shape ``(m, k)``, return the gradients of the loss
+with respect to the layer's input and parameters::
+
+    def linear_backward(dscores, x, W):
+        dx = dscores @ W          # (m, d): each input feeds every score
+        dW = dscores.T @ x        # (k, d): shaped like W
+        db = dscores.sum(axis=0)  # (k,): the bias is added to every example's scores
+        return dx, dW, db
+
+:func:`check_linear_backward` compares the three with the chain rule on a small case
+whose sizes all differ (so a transpose shows), and names the likely slip: a transposed
+``dW``, a mean instead of a sum for ``db``, a forgotten bias, a flipped sign.
+
+Examples
+--------
+>>> def linear_backward(dscores, x, W):
+...     return dscores @ W, dscores.T @ x, dscores.sum(axis=0)
+>>> check_linear_backward(linear_backward)  # doctest: +ELLIPSIS
+✅ Correct: ...
+>>> def mean_bias(dscores, x, W):
+...     return dscores @ W, dscores.T @ x, dscores.mean(axis=0)
+>>> check_linear_backward(mean_bias)  # doctest: +ELLIPSIS
+❌ Not yet: `db` is off by a factor of 1/5...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import Feedback, not_attempted
+
+# Sizes that all differ, so that a transposed or misplaced product has the wrong shape.
+_M, _D, _K = 5, 4, 3
+
+
+def _case():
+    """A fixed small case: upstream gradient, input, weights (fresh arrays every call)."""
+    rng = np.random.default_rng(6)
+    dscores = rng.standard_normal((_M, _K))
+    x = rng.standard_normal((_M, _D))
+    weights = rng.standard_normal((_K, _D))
+    return dscores, x, weights
+
+
+def _is_placeholder(value) -> bool:
+    return value is None or value is Ellipsis
+
+
+def _ratio(got: np.ndarray, want: np.ndarray) -> float | None:
+    """The constant ``c`` with ``got ≈ c · want``, if there is one (else None)."""
+    scale = float(want.ravel() @ want.ravel())
+    if scale == 0:
+        return None
+    c = float(got.ravel() @ want.ravel()) / scale
+    if np.allclose(got, c * want, rtol=1e-8, atol=1e-10):
+        return c
+    return None
+
+
+def _named_factor(c: float) -> str:
+    for value, words in (
+        (_M, f"{_M}, the batch size m"),
+        (1 / _M, f"1/{_M}, one over the batch size m"),
+        (2.0, "2"),
+        (0.5, "1/2"),
+    ):
+        if np.isclose(c, value):
+            return words
+    return f"{c:.3g}"
+
+
+def _judge(name: str, got, want: np.ndarray, shape_words: str, formula: str) -> str | None:
+    """A hint about one gradient, or None when it is right."""
+    if _is_placeholder(got):
+        return "placeholder"
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"`{name}` must be a numpy array of numbers; got {type(got).__name__}."
+    if got.shape != want.shape:
+        if got.shape == want.T.shape and got.ndim == 2:
+            return (
+                f"`{name}` has shape {got.shape} but must be shaped like {shape_words} "
+                f"{want.shape}: you have its transpose. Try `{formula}`."
+            )
+        if name == "db" and got.shape == (_M, _K):
+            return (
+                f"`db` must have the bias's shape {want.shape}: the bias is added to every "
+                f"example, so sum its gradient over the examples, `{formula}`."
+            )
+        if name == "db" and got.shape == ():
+            return (
+                "`db` came back as one number: sum over the examples only (`axis=0`), "
+                "one entry per class."
+            )
+        return f"`{name}` has shape {got.shape} but must be shaped like {shape_words} {want.shape}."
+    if not np.all(np.isfinite(got)):
+        return f"`{name}` contains NaN or infinity."
+    if np.allclose(got, want, rtol=1e-8, atol=1e-10):
+        return None
+    if not np.any(got):
+        if name == "db":
+            return (
+                "`db` is all zeros: did you forget the bias? Its gradient is `dscores.sum(axis=0)`."
+            )
+        return f"`{name}` is all zeros: it should be `{formula}`."
+    c = _ratio(got, want)
+    if c is not None:
+        if np.isclose(c, -1.0):
+            return (
+                f"`{name}` has the wrong sign: the chain rule multiplies by the upstream "
+                f"gradient as it is, `{formula}`."
+            )
+        hint = f"`{name}` is off by a factor of {_named_factor(c)}."
+        if np.isclose(c, 1 / _M):
+            hint += (
+                " Do not divide by m or average here: the 1/m of the mean loss is already "
+                f"inside `dscores`. Try `{formula}`."
+            )
+        elif np.isclose(c, _M):
+            hint += f" `dscores` already holds the 1/m of the mean loss: try `{formula}`."
+        else:
+            hint += f" Try `{formula}`."
+        return hint
+    return f"`{name}` has the right shape but the wrong values: it should be `{formula}`."
+
+
+def check_linear_backward(linear_backward: Callable) -> Feedback:
+    """Check ``linear_backward(dscores, x, W) -> (dx, dW, db)`` for ``scores = x @ W.T + b``.
+
+    Called on a fixed case with ``m=5`` examples, ``d=4`` features and ``k=3`` classes
+    (copies of the arrays), compared with the chain rule. The function must leave its
+    inputs unchanged. Never raises: a wrong answer, an exception in the student's code
+    or an unfinished cell all come back as a :class:`~gdviz.exercises.Feedback`.
+    """
+    if _is_placeholder(linear_backward):
+        return not_attempted("`linear_backward`")
+    if not callable(linear_backward):
+        return Feedback(
+            False,
+            f"pass the function itself, `linear_backward`, not {type(linear_backward).__name__} "
+            "(no parentheses after its name).",
+        )
+    dscores, x, weights = _case()
+    inputs = (dscores.copy(), x.copy(), weights.copy())
+    try:
+        result = linear_backward(*inputs)
+    except Exception as exc:  # a student's bug is feedback, not a crash
+        return Feedback(
+            False,
+            f"calling `linear_backward(dscores, x, W)` with shapes {dscores.shape}, {x.shape}, "
+            f"{weights.shape} raised {type(exc).__name__}: {exc}.",
+        )
+    if _is_placeholder(result) or (
+        isinstance(result, tuple) and all(_is_placeholder(r) for r in result)
+    ):
+        return not_attempted("`linear_backward`")
+    if not isinstance(result, tuple | list) or len(result) != 3:
+        return Feedback(False, "return three arrays, in this order: `return dx, dW, db`.")
+    want = {"dx": dscores @ weights, "dW": dscores.T @ x, "db": dscores.sum(axis=0)}
+    checks = (
+        ("dx", "the input x", "dscores @ W"),
+        ("dW", "W", "dscores.T @ x"),
+        ("db", "b", "dscores.sum(axis=0)"),
+    )
+    hints = {}
+    for (name, shape_words, formula), got in zip(checks, result, strict=True):
+        hints[name] = _judge(name, got, want[name], shape_words, formula)
+    unfinished = [name for name, hint in hints.items() if hint == "placeholder"]
+    wrong = [hint for hint in hints.values() if hint not in (None, "placeholder")]
+    if wrong:
+        return Feedback(False, " ".join(wrong))
+    if unfinished:
+        done = [name for name, hint in hints.items() if hint is None]
+        return Feedback(
+            False,
+            f"{', '.join(f'`{n}`' for n in done)} right so far; "
+            f"{', '.join(f'`{n}`' for n in unfinished)} still "
+            f"{'holds' if len(unfinished) == 1 else 'hold'} the `...` placeholder.",
+        )
+    changed = [
+        name
+        for name, before, after in zip(
+            ("dscores", "x", "W"), (dscores, x, weights), inputs, strict=True
+        )
+        if not np.array_equal(before, after)
+    ]
+    if changed:
+        return Feedback(
+            False,
+            f"the gradients are right, but your function changed its input `{changed[0]}` in "
+            "place: a backward pass must leave the forward pass's arrays alone.",
+        )
+    return Feedback(
+        True,
+        "`dx`, `dW` and `db` match the chain rule: dx = dscores @ W, dW = dscores.T @ x, "
+        "db = dscores.sum(axis=0). The gradient of each parameter has the parameter's shape.",
+    )

@@ -1,0 +1,212 @@
+"""Self-checks for lesson 05, "Beyond plain gradient descent".
+
+The exercise: write one step of heavy-ball momentum as a pure function, ::
+
+    def momentum_update(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = beta * velocity - lr * grad
+        new_params = params + new_velocity
+        return new_params, new_velocity
+
+and check it against :class:`gdviz.optimizers.Momentum` with
+:func:`check_momentum_update`. A wrong answer gets a hint naming the likely slip
+(the sign of the push, the forgotten decay, the old velocity used for the move, …).
+
+Examples
+--------
+>>> def momentum_update(params, grad, velocity, lr=0.1, beta=0.9):
+...     new_velocity = beta * velocity - lr * grad
+...     return params + new_velocity, new_velocity
+>>> check_momentum_update(momentum_update)  # doctest: +ELLIPSIS
+✅ Correct: ...
+>>> def upside_down(params, grad, velocity, lr=0.1, beta=0.9):
+...     new_velocity = beta * velocity + lr * grad
+...     return params + new_velocity, new_velocity
+>>> check_momentum_update(upside_down)  # doctest: +ELLIPSIS
+❌ Not yet: wrong sign...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..optimizers import Momentum, MomentumState
+from . import Feedback, not_attempted
+
+# (params, grad, velocity, lr, beta): a first step (zero velocity) and two later ones,
+# with lr, beta and the arrays chosen so that every slip below gives a different answer.
+_CASES = (
+    (np.array([1.0, -2.0]), np.array([0.5, 4.0]), np.array([0.0, 0.0]), 0.1, 0.9),
+    (np.array([-1.5, 0.5]), np.array([-1.5, 12.5]), np.array([0.3, -0.8]), 0.05, 0.8),
+    (np.array([0.2, 1.0, -0.7]), np.array([2.0, -1.0, 0.25]), np.array([-0.4, 0.1, 0.6]), 0.3, 0.5),
+)
+
+
+def _reference(params, grad, velocity, lr, beta):
+    opt = Momentum(lr=lr, beta=beta)
+    new_params, state = opt.step(params, grad, MomentumState(step=1, velocity=velocity))
+    return new_params, state.velocity
+
+
+# Likely slips: (what the student's function computed, the hint that names it).
+_SLIPS: tuple[tuple[Callable, str], ...] = (
+    (
+        lambda p, g, v, lr, b: (p + b * v + lr * g, b * v + lr * g),
+        "wrong sign: the gradient points uphill, so the push is `- lr * grad`: "
+        "`new_velocity = beta * velocity - lr * grad`.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p - (b * v - lr * g), b * v - lr * g),
+        "your velocity is right, but the parameters move the wrong way: the velocity already "
+        "points downhill, so `new_params = params + new_velocity`.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p + v - lr * g, v - lr * g),
+        "the old velocity must fade: multiply it by `beta` before adding the push "
+        "(`beta * velocity - lr * grad`).",
+    ),
+    (
+        lambda p, g, v, lr, b: (p - lr * g, -lr * g),
+        "this is plain gradient descent: the new velocity must remember the old one "
+        "(`new_velocity = beta * velocity - lr * grad`).",
+    ),
+    (
+        lambda p, g, v, lr, b: (p + v, b * v - lr * g),
+        "your velocity is right, but the parameters moved with the *old* velocity: "
+        "compute `new_velocity` first, then `new_params = params + new_velocity`.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p + (b * v - (1 - b) * lr * g), b * v - (1 - b) * lr * g),
+        "you scaled the push by `(1 - beta)`, the exponential-average form. That is a valid "
+        "variant, but this lesson (and `gdviz.optimizers.Momentum`) uses "
+        "`new_velocity = beta * velocity - lr * grad`.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p + (b * v - (1 - b) * g), b * v - (1 - b) * g),
+        "the step size is missing: the push is `- lr * grad`, so `lr` must appear in it.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p + (b * v - g), b * v - g),
+        "the step size is missing: the push is `- lr * grad`, so `lr` must appear in it.",
+    ),
+)
+
+
+def _is_placeholder(value) -> bool:
+    return value is None or value is Ellipsis
+
+
+def _as_array(value):
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return arr
+
+
+def _close(a, b) -> bool:
+    return a is not None and a.shape == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def check_momentum_update(momentum_update: Callable) -> Feedback:
+    """Check ``momentum_update(params, grad, velocity, lr=..., beta=...) -> (params, velocity)``.
+
+    The function is called on three cases (a first step from rest and two later ones)
+    with copies of the arrays, and compared with :class:`gdviz.optimizers.Momentum`.
+    It must not change its inputs: a step is a pure function, as in the optimizers.
+    Never raises: a mistake, an exception in the student's code or an unfinished cell
+    all come back as a :class:`~gdviz.exercises.Feedback`.
+    """
+    if _is_placeholder(momentum_update):
+        return not_attempted("`momentum_update`")
+    if not callable(momentum_update):
+        return Feedback(
+            False,
+            f"pass the function itself, `momentum_update`, not {type(momentum_update).__name__} "
+            "(no parentheses after its name).",
+        )
+    for params, grad, velocity, lr, beta in _CASES:
+        inputs = (params.copy(), grad.copy(), velocity.copy())
+        try:
+            result = momentum_update(*inputs, lr=lr, beta=beta)
+        except Exception as exc:  # a student's bug is feedback, not a crash
+            return Feedback(
+                False,
+                f"calling `momentum_update` raised {type(exc).__name__}: {exc}. "
+                "It is called as `momentum_update(params, grad, velocity, lr=..., beta=...)` "
+                "with numpy arrays.",
+            )
+        if _is_placeholder(result) or (
+            isinstance(result, tuple) and any(_is_placeholder(r) for r in result)
+        ):
+            return not_attempted("`momentum_update`")
+        if not isinstance(result, tuple | list) or len(result) != 2:
+            return Feedback(
+                False, "return a pair: `return new_params, new_velocity` (in that order)."
+            )
+        new_params, new_velocity = (_as_array(r) for r in result)
+        want_params, want_velocity = _reference(params, grad, velocity, lr, beta)
+        if new_params is None or new_velocity is None or new_params.shape != params.shape:
+            if new_params is not None and new_params.shape == ():
+                return Feedback(
+                    False,
+                    "`new_params` came back as a single number: keep the arrays as arrays "
+                    "(no `sum` or `norm`); every coordinate gets its own update.",
+                )
+            return Feedback(
+                False,
+                f"`new_params` and `new_velocity` must be arrays shaped like `params` "
+                f"{params.shape}.",
+            )
+        changed = [
+            name
+            for name, before, after in zip(
+                ("params", "grad", "velocity"), (params, grad, velocity), inputs, strict=True
+            )
+            if not np.array_equal(before, after)
+        ]
+        if _close(new_params, want_params) and _close(new_velocity, want_velocity):
+            if changed:
+                return Feedback(
+                    False,
+                    f"the numbers are right, but your function changed its input "
+                    f"`{changed[0]}` in place (`+=`, `*=` or `x[...] = ` on an argument do). "
+                    "A step must be a pure function: build new arrays with "
+                    "`new_velocity = beta * velocity - lr * grad`.",
+                )
+            continue
+        if _close(new_params, want_velocity) and _close(new_velocity, want_params):
+            return Feedback(
+                False,
+                "the right numbers in the wrong order: return `new_params, new_velocity`.",
+            )
+        for slip, hint in _SLIPS:
+            slip_params, slip_velocity = slip(params, grad, velocity, lr, beta)
+            if _close(new_params, slip_params) and _close(new_velocity, slip_velocity):
+                return Feedback(False, hint)
+        if _close(new_velocity, want_velocity):
+            return Feedback(
+                False,
+                "your velocity is right but the parameters are not: "
+                "`new_params = params + new_velocity`.",
+            )
+        if _close(new_params, want_params):
+            return Feedback(
+                False,
+                "your parameters are right but the velocity you return is not: return the "
+                "new velocity, `beta * velocity - lr * grad`.",
+            )
+        start = "the first step (velocity zero)" if not velocity.any() else "a later step"
+        return Feedback(
+            False,
+            f"on {start} with lr={lr}, beta={beta} the expected new velocity is "
+            f"{np.round(want_velocity, 4).tolist()}, yours is "
+            f"{np.round(new_velocity, 4).tolist()}. Compare with "
+            "`new_velocity = beta * velocity - lr * grad`, then `new_params = params + new_velocity`.",
+        )
+    return Feedback(
+        True,
+        f"your momentum step matches `gdviz.optimizers.Momentum` on {len(_CASES)} cases "
+        "(a first step from rest and two later ones) and leaves its inputs unchanged.",
+    )

@@ -1,0 +1,140 @@
+"""The self-check of lesson 06's exercise: the backward pass of a linear layer."""
+
+from gdviz.exercises import Feedback
+from gdviz.exercises.backprop import check_linear_backward
+
+
+def right(dscores, x, W):
+    return dscores @ W, dscores.T @ x, dscores.sum(axis=0)
+
+
+def placeholder(dscores, x, W):
+    dx = ...
+    dW = ...
+    db = ...
+    return dx, dW, db
+
+
+def test_right_answer_is_confirmed():
+    feedback = check_linear_backward(right)
+    assert isinstance(feedback, Feedback)
+    assert feedback.correct
+
+
+def test_placeholder_cell_is_not_attempted():
+    feedback = check_linear_backward(placeholder)
+    assert not feedback.correct
+    assert "still empty" in feedback.message
+
+
+def test_partly_done_answer_says_what_is_left():
+    def partial(dscores, x, W):
+        return dscores @ W, ..., ...
+
+    feedback = check_linear_backward(partial)
+    assert not feedback.correct
+    assert "`dx` right so far" in feedback.message
+    assert "`dW`, `db` still hold" in feedback.message
+
+
+def test_transposed_dW_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, x.T @ dscores, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "transpose" in feedback.message
+    assert "`dW`" in feedback.message
+
+
+def test_mean_instead_of_sum_for_db_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, dscores.T @ x, dscores.mean(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "factor of 1/5" in feedback.message
+    assert "average" in feedback.message
+
+
+def test_db_not_summed_over_the_batch_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, dscores.T @ x, dscores
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "sum its gradient over the examples" in feedback.message
+
+
+def test_forgotten_bias_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, dscores.T @ x, 0 * dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "forget the bias" in feedback.message
+
+
+def test_wrong_sign_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, -(dscores.T @ x), dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "`dW` has the wrong sign" in feedback.message
+
+
+def test_extra_division_by_the_batch_size_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, dscores.T @ x / len(x), dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "`dW` is off by a factor of 1/5" in feedback.message
+    assert "already inside `dscores`" in feedback.message
+
+
+def test_factor_two_is_named():
+    def wrong(dscores, x, W):
+        return 2 * dscores @ W, dscores.T @ x, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "`dx` is off by a factor of 2" in feedback.message
+
+
+def test_shape_error_in_the_student_code_becomes_feedback():
+    def broken(dscores, x, W):
+        return dscores @ W.T, dscores.T @ x, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(broken)
+    assert not feedback.correct
+    assert "ValueError" in feedback.message
+    assert "(5, 3), (5, 4), (3, 4)" in feedback.message
+
+
+def test_wrong_number_of_results_is_refused():
+    def two(dscores, x, W):
+        return dscores @ W, dscores.T @ x
+
+    feedback = check_linear_backward(two)
+    assert not feedback.correct
+    assert "return dx, dW, db" in feedback.message
+
+
+def test_in_place_change_of_an_input_is_refused():
+    def in_place(dscores, x, W):
+        dx, dW, db = right(dscores, x, W)
+        dscores *= 0
+        return dx, dW, db
+
+    feedback = check_linear_backward(in_place)
+    assert not feedback.correct
+    assert "in place" in feedback.message
+    assert "`dscores`" in feedback.message
+
+
+def test_calling_the_function_instead_of_passing_it_is_explained():
+    feedback = check_linear_backward((1, 2, 3))
+    assert not feedback.correct
+    assert "no parentheses" in feedback.message
