@@ -1,0 +1,251 @@
+"""Self-checks for lesson 01, "Following the gradient".
+
+The exercises use the tilted bowl ``f(x, y) = x² + xy + 3y²`` (:func:`exercise_surface`):
+
+1. write its gradient, worked out by hand, as a function ``grad_f(x, y)`` returning
+   ``(∂f/∂x, ∂f/∂y)``; :func:`check_gradient` compares it with the true gradient at a few
+   points and names the likely slip (the sign, the power rule, the cross term ``xy``, …);
+2. give the direction of steepest descent at ``(1, 1)`` as a unit vector;
+   :func:`check_steepest_descent` says whether it points the right way and has length 1.
+
+Examples
+--------
+>>> import numpy as np
+>>> check_gradient(lambda x, y: np.array([2 * x + y, x + 6 * y]))  # doctest: +ELLIPSIS
+✅ Correct: ...
+>>> check_gradient(lambda x, y: np.array([2 * x, 6 * y]))  # doctest: +ELLIPSIS
+❌ Not yet: the cross term is missing...
+>>> check_steepest_descent(np.array([-3.0, -7.0]) / np.sqrt(58))  # doctest: +ELLIPSIS
+✅ Correct: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..surfaces import Surface
+from . import Feedback, not_attempted
+
+FORMULA = "f(x, y) = x² + xy + 3y²"
+POINT = (1.0, 1.0)
+"""Where :func:`check_steepest_descent` asks for the direction of steepest descent."""
+
+# Points where a gradient is compared: chosen so that each slip below differs from the truth
+# and from every other slip at at least one of them.
+_POINTS = ((1.0, 2.0), (-1.5, 0.5), (0.25, -2.0))
+
+
+def _f(x, y):
+    return x * x + x * y + 3 * y * y
+
+
+def _grad(x, y):
+    return np.array([2 * x + y, x + 6 * y])
+
+
+def exercise_surface() -> Surface:
+    """The tilted bowl ``x² + xy + 3y²`` of the exercises, as a :class:`~gdviz.surfaces.Surface`."""
+    return Surface(
+        lambda p: _f(p[..., 0], p[..., 1]),
+        lambda p: np.stack([2 * p[..., 0] + p[..., 1], p[..., 0] + 6 * p[..., 1]], -1),
+        lambda p: np.broadcast_to(np.array([[2.0, 1.0], [1.0, 6.0]]), (*p.shape[:-1], 2, 2)).copy(),
+        name="tilted bowl",
+        latex=r"x^2 + xy + 3y^2",
+        domain=((-2.0, 2.0), (-2.0, 2.0)),
+        minima=[[0.0, 0.0]],
+        start=[1.0, 1.0],
+    )
+
+
+# Likely slips: (the gradient the student wrote, the hint that names the slip), checked in order.
+_SLIPS: tuple[tuple[Callable, str], ...] = (
+    (
+        lambda x, y: -_grad(x, y),
+        "wrong sign: you wrote −∇f, the way *downhill*. The gradient itself points uphill: "
+        "∂f/∂x = 2x + y, with a plus sign.",
+    ),
+    (
+        lambda x, y: _grad(x, y)[::-1],
+        "the two components are swapped: return (∂f/∂x, ∂f/∂y), the x-derivative first.",
+    ),
+    (
+        lambda x, y: np.array([2 * x, 6 * y]),
+        "the cross term is missing: xy changes with x *and* with y, so it adds "
+        "∂(xy)/∂x = y to the first component and ∂(xy)/∂y = x to the second.",
+    ),
+    (
+        lambda x, y: np.array([3 * x, 7 * y]),
+        "the cross term's derivative is off: when you differentiate xy with respect to x, "
+        "y is a constant, so ∂(xy)/∂x = y (not x), and ∂(xy)/∂y = x.",
+    ),
+    (
+        lambda x, y: np.array([x + y, x + 3 * y]),
+        "off by a factor of 2 in the squares: the power rule gives ∂(x²)/∂x = 2x and "
+        "∂(3y²)/∂y = 6y.",
+    ),
+    (
+        lambda x, y: np.array([2 * x + y, x + 2 * y]),
+        "the coefficient 3 got lost: ∂(3y²)/∂y = 3 · 2y = 6y.",
+    ),
+    (
+        lambda x, y: np.array([2 * x + y, x + 3 * y]),
+        "∂(3y²)/∂y is 6y: the power rule's factor 2 multiplies the 3.",
+    ),
+    (
+        lambda x, y: np.array([x * x + x * y, x * y + 3 * y * y]),
+        "these look like pieces of f itself, not its derivatives: differentiate each term "
+        "(∂(x²)/∂x = 2x, ∂(xy)/∂x = y, ∂(3y²)/∂x = 0).",
+    ),
+)
+
+
+def _is_placeholder(value) -> bool:
+    if value is None or value is Ellipsis:
+        return True
+    if isinstance(value, list | tuple | np.ndarray):
+        try:
+            return any(_is_placeholder(v) for v in np.asarray(value, dtype=object).ravel())
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _as_pair(value) -> np.ndarray | None:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
+        return None
+    return arr
+
+
+def _matches(candidate: Callable, answers) -> bool:
+    return all(
+        np.allclose(answer, candidate(x, y), rtol=1e-6, atol=1e-9)
+        for (x, y), answer in zip(_POINTS, answers, strict=True)
+    )
+
+
+def check_gradient(grad_f: Callable) -> Feedback:
+    """Check ``grad_f(x, y) -> (∂f/∂x, ∂f/∂y)`` for ``f(x, y) = x² + xy + 3y²``.
+
+    ``grad_f`` is called at three points with plain floats. A wrong answer gets a hint
+    naming the likely slip; an unfinished cell (a ``...`` left in it), an exception or a
+    result that is not two numbers gets a hint too. Never raises.
+    """
+    if _is_placeholder(grad_f):
+        return not_attempted("`grad_f`")
+    if not callable(grad_f):
+        return Feedback(
+            False,
+            f"`grad_f` should be a function of x and y (`def grad_f(x, y): ...`); "
+            f"got {type(grad_f).__name__}.",
+        )
+    answers = []
+    for x, y in _POINTS:
+        try:
+            value = grad_f(x, y)
+        except Exception as error:  # a student's bug is feedback, not a crash
+            return Feedback(
+                False,
+                f"calling grad_f({x}, {y}) raised {type(error).__name__}: {error}. "
+                "Return the two partial derivatives, e.g. `np.array([df_dx, df_dy])`.",
+            )
+        if _is_placeholder(value):
+            return not_attempted("`grad_f`")
+        pair = _as_pair(value)
+        if pair is None:
+            return Feedback(
+                False,
+                f"grad_f({x}, {y}) returned {value!r}: it should return two finite numbers, "
+                "(∂f/∂x, ∂f/∂y), e.g. `np.array([df_dx, df_dy])`.",
+            )
+        answers.append(pair)
+    if _matches(_grad, answers):
+        return Feedback(
+            True,
+            "∇f(x, y) = (2x + y, x + 6y). At (1, 2), for example, it is (4, 13): "
+            "uphill, mostly along y, where the bowl is steeper.",
+        )
+    for slip, hint in _SLIPS:
+        if _matches(slip, answers):
+            return Feedback(False, hint)
+    right = [
+        all(
+            np.isclose(a[i], _grad(x, y)[i], rtol=1e-6, atol=1e-9)
+            for (x, y), a in zip(_POINTS, answers, strict=True)
+        )
+        for i in (0, 1)
+    ]
+    (x, y), got = _POINTS[0], answers[0]
+    if right[0]:
+        return Feedback(
+            False,
+            f"∂f/∂x is right, ∂f/∂y is not (at ({x:g}, {y:g}) you give {got[1]:g}). "
+            "Differentiate each term of x² + xy + 3y² with respect to y, treating x as a constant.",
+        )
+    if right[1]:
+        return Feedback(
+            False,
+            f"∂f/∂y is right, ∂f/∂x is not (at ({x:g}, {y:g}) you give {got[0]:g}). "
+            "Differentiate each term of x² + xy + 3y² with respect to x, treating y as a constant.",
+        )
+    return Feedback(
+        False,
+        f"at ({x:g}, {y:g}) you give ({got[0]:g}, {got[1]:g}). Differentiate term by term: "
+        "x² with respect to x, xy once for each variable, 3y² with respect to y.",
+    )
+
+
+def check_steepest_descent(direction) -> Feedback:
+    """Check the direction of steepest descent of ``x² + xy + 3y²`` at (1, 1), as a unit vector.
+
+    The answer is ``−∇f / |∇f|`` with ``∇f(1, 1) = (3, 7)``. Rounded answers (three
+    decimals) count. Never raises.
+    """
+    if _is_placeholder(direction):
+        return not_attempted("`steepest_descent`")
+    d = _as_pair(direction)
+    if d is None:
+        return Feedback(
+            False,
+            f"give the direction as two finite numbers, e.g. `np.array([dx, dy])`; got {direction!r}.",
+        )
+    length = float(np.linalg.norm(d))
+    if length == 0:
+        return Feedback(False, "the zero vector has no direction: start from −∇f(1, 1).")
+    downhill = -_grad(*POINT) / np.linalg.norm(_grad(*POINT))
+    cosine = float(np.clip(d @ downhill / length, -1.0, 1.0))
+    angle = float(np.degrees(np.arccos(cosine)))
+    if angle > 179.5:
+        return Feedback(
+            False,
+            "this points straight *uphill*, along +∇f: that is the direction of steepest ascent. "
+            "Flip the sign.",
+        )
+    if abs(angle - 90) < 3:
+        return Feedback(
+            False,
+            "this runs along the contour through (1, 1), where the slope is zero: the height "
+            "does not change at all. Steepest descent is at right angles to that, along −∇f.",
+        )
+    if angle > 0.5:
+        return Feedback(
+            False,
+            f"this is {angle:.0f}° away from the steepest way down. At (1, 1) the gradient is "
+            "∇f = (3, 7); the steepest descent direction is −∇f divided by its length.",
+        )
+    if abs(length - 1) > 5e-3:
+        return Feedback(
+            False,
+            f"the right direction, but its length is {length:.3g}, not 1: divide by the length, "
+            "`v / np.linalg.norm(v)`.",
+        )
+    return Feedback(
+        True,
+        f"−∇f/|∇f| = ({downhill[0]:.3f}, {downhill[1]:.3f}). Along it the slope is "
+        f"−|∇f| = −√58 ≈ {-np.sqrt(58):.2f}, the most negative of all directions.",
+    )

@@ -1,0 +1,156 @@
+"""Self-checks of lesson 01 (gdviz.exercises.gradient): right, wrong and unfinished answers."""
+
+import numpy as np
+import pytest
+
+from gdviz import gradient_check
+from gdviz.exercises.gradient import (
+    _SLIPS,
+    check_gradient,
+    check_steepest_descent,
+    exercise_surface,
+)
+
+
+def right_gradient(x, y):
+    return np.array([2 * x + y, x + 6 * y])
+
+
+# --- check_gradient -----------------------------------------------------------------------
+
+
+def test_right_gradient_is_confirmed():
+    feedback = check_gradient(right_gradient)
+    assert feedback.correct
+    assert "(2x + y, x + 6y)" in feedback.message
+
+
+def test_right_gradient_returning_a_tuple_is_confirmed():
+    assert check_gradient(lambda x, y: (2 * x + y, x + 6 * y)).correct
+
+
+def test_placeholder_function_is_not_attempted():
+    def grad_f(x, y):
+        df_dx = ...
+        df_dy = ...
+        return np.array([df_dx, df_dy])
+
+    feedback = check_gradient(grad_f)
+    assert not feedback.correct
+    assert "still empty" in feedback.message
+
+
+def test_bare_ellipsis_is_not_attempted():
+    assert "still empty" in check_gradient(...).message
+
+
+def test_wrong_sign_is_named():
+    feedback = check_gradient(lambda x, y: -right_gradient(x, y))
+    assert not feedback.correct
+    assert feedback.message.startswith("wrong sign")
+
+
+def test_missing_cross_term_is_named():
+    feedback = check_gradient(lambda x, y: np.array([2 * x, 6 * y]))
+    assert "cross term is missing" in feedback.message
+
+
+def test_forgotten_factor_two_is_named():
+    feedback = check_gradient(lambda x, y: np.array([x + y, x + 3 * y]))
+    assert "factor of 2" in feedback.message
+
+
+def test_swapped_components_are_named():
+    feedback = check_gradient(lambda x, y: np.array([x + 6 * y, 2 * x + y]))
+    assert "swapped" in feedback.message
+
+
+def test_one_wrong_component_says_which():
+    feedback = check_gradient(lambda x, y: np.array([2 * x + y, x + 5 * y]))
+    assert not feedback.correct
+    assert feedback.message.startswith("∂f/∂x is right, ∂f/∂y is not")
+
+
+def test_every_slip_gets_its_own_hint_and_none_is_correct():
+    hints = [check_gradient(slip) for slip, _ in _SLIPS]
+    assert not any(h.correct for h in hints)
+    assert [h.message for h in hints] == [hint for _, hint in _SLIPS]
+
+
+def test_function_that_raises_gets_feedback_not_an_exception():
+    feedback = check_gradient(lambda x, y: 1 / 0)
+    assert not feedback.correct
+    assert "ZeroDivisionError" in feedback.message
+
+
+def test_wrong_number_of_components_is_explained():
+    feedback = check_gradient(lambda x, y: (1.0, 2.0, 3.0))
+    assert "two finite numbers" in feedback.message
+
+
+def test_not_a_function_is_explained():
+    feedback = check_gradient(np.array([4.0, 13.0]))
+    assert "should be a function" in feedback.message
+
+
+# --- check_steepest_descent ---------------------------------------------------------------
+
+DOWNHILL = -np.array([3.0, 7.0]) / np.sqrt(58)
+
+
+def test_unit_downhill_direction_is_confirmed():
+    assert check_steepest_descent(DOWNHILL).correct
+
+
+def test_rounded_direction_is_confirmed():
+    assert check_steepest_descent([-0.394, -0.919]).correct
+
+
+def test_uphill_direction_says_flip_the_sign():
+    feedback = check_steepest_descent(-DOWNHILL)
+    assert not feedback.correct
+    assert "Flip the sign" in feedback.message
+
+
+def test_unnormalized_direction_asks_for_length_one():
+    feedback = check_steepest_descent(-np.array([3.0, 7.0]))
+    assert not feedback.correct
+    assert "length is 7.62, not 1" in feedback.message
+
+
+def test_direction_along_the_contour_is_named():
+    feedback = check_steepest_descent([-DOWNHILL[1], DOWNHILL[0]])
+    assert "along the contour" in feedback.message
+
+
+def test_other_direction_reports_its_angle():
+    feedback = check_steepest_descent([-1.0, -1.0] / np.sqrt(2))
+    assert not feedback.correct
+    assert "22° away" in feedback.message
+
+
+def test_placeholder_direction_is_not_attempted():
+    assert "still empty" in check_steepest_descent(...).message
+
+
+def test_zero_direction_is_explained():
+    assert "zero vector" in check_steepest_descent([0.0, 0.0]).message
+
+
+def test_direction_is_not_modified():
+    direction = DOWNHILL.copy()
+    check_steepest_descent(direction)
+    np.testing.assert_array_equal(direction, DOWNHILL)
+
+
+# --- the exercise surface ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("point", [(1.0, 1.0), (-1.5, 0.5), (0.3, -1.7)])
+def test_exercise_surface_gradient_passes_the_gradient_check(point):
+    bowl = exercise_surface()
+    assert gradient_check(bowl, bowl.grad, np.array(point)).passed
+
+
+def test_exercise_surface_gradient_at_the_exercise_point():
+    np.testing.assert_allclose(exercise_surface().grad([1.0, 1.0]), [3.0, 7.0])
