@@ -1,0 +1,10 @@
+"""Interactive explorers for the lessons: ipywidgets apps around a figure redrawn in place.
+
+Each explorer is an ``ipywidgets.VBox``: display it as a cell's last expression. Its
+``controls`` (a dict) can be set from code, its ``figure`` is created once, and its
+``result`` is the current run. See :mod:`gdviz.widgets.base` to build a new one.
+"""
+
+from .base import Explorer, FigureView, choose_backend
+
+__all__ = ["Explorer", "FigureView", "choose_backend"]

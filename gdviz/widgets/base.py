@@ -1,0 +1,620 @@
+"""What every explorer shares: controls, a figure redrawn in place, messages, a static picture.
+
+An explorer is an :class:`Explorer` (an ``ipywidgets.VBox``): a one-line caption saying
+what to try, rows of controls, the figure, a status line and a message area. Build one
+in five steps::
+
+    class MyExplorer(Explorer):
+        def __init__(self, backend=None):
+            with projector_style():                        # 1. the figure, once
+                figure = Figure(figsize=(7, 4.5), layout="constrained")
+                ax = figure.subplots()
+                (self._line,) = ax.plot([], [])
+            super().__init__(figure, caption="Drag the slider.", backend=backend)
+            self.view.animate(self._line)                  # 2. artists that move
+            self.add_control("h", log_slider("h", 1e-3, 1e-8, 1.0))   # 3. controls
+            self.watch(["h"], self._update)                # 4. what a change does
+            self.arrange(["h"])                            # 5. the layout
+            self._update()                                 #    and the first result
+
+        def _update(self):
+            self.result = compute(self.controls["h"].value)   # numerics only
+            self._line.set_data(...)                          # then artists, in place
+            self.show_status(f"h = {self.controls['h'].value:.2g}")
+
+        def summary(self):                                 # stable text for static viewers
+            return f"MyExplorer: h = {self.controls['h'].value:.2g}"
+
+What the base does for you:
+
+- **Redraws.** After each watched callback the figure is refreshed: by blitting
+  (restore the background, draw the artists given to :meth:`FigureView.animate`, send
+  the changed region) unless the callback was registered with ``redraw=True`` or called
+  :meth:`FigureView.invalidate` (the static parts changed: a new surface, new axis
+  limits), which makes the refresh a full draw. Animated artists are left out of the
+  background, so never change a static artist without invalidating.
+- **Errors.** An exception in a callback (or a click handler) is shown in the message
+  area, kept in :attr:`Explorer.last_error`, and does not reach the log.
+- **Bad input.** Sliders made with :func:`log_slider`, :func:`float_slider` and
+  :func:`int_slider` get a text entry (their readout). A typed value outside the range is
+  clamped and the message area says so; text that is not a number is refused. A value
+  set from code outside the range is clamped and reported the same way.
+- **Batches of changes.** Inside ``with explorer.holding():`` callbacks are queued and
+  each runs once at the end (set several controls, pay for one update).
+- **Animation.** :meth:`Explorer.add_animation` adds a ``"play"`` button linked (in the
+  browser, by ``jslink``) to a ``"frame"`` slider; watch ``"frame"``.
+- **Clicks.** :meth:`FigureView.on_click` calls you with the axes and data coordinates
+  of a left click (ipympl only; the static fallback cannot be clicked).
+- **Static viewers.** Displaying the explorer adds a PNG of the figure and the
+  ``text/plain`` of :meth:`Explorer.summary` next to the live widget, so GitHub,
+  nbviewer and nbconvert show a picture and nbval compares a stable text.
+
+The canvas is an ipympl canvas made for this figure only (the user's matplotlib backend
+is left alone) when ipympl can be imported; otherwise, or with ``backend="inline"`` or
+the environment variable ``GDVIZ_BACKEND=inline``, a PNG image re-rendered on each change.
+
+Examples
+--------
+>>> from gdviz.widgets.base import Explorer, log_slider
+>>> from matplotlib.figure import Figure
+>>> class Echo(Explorer):
+...     def __init__(self):
+...         figure = Figure(figsize=(3, 2))
+...         (self.line,) = figure.subplots().plot([], [])
+...         super().__init__(figure, caption="Move the slider.", backend="inline")
+...         self.view.animate(self.line)
+...         self.add_control("h", log_slider("h", 0.1, 1e-3, 1.0))
+...         self.watch(["h"], self.update)
+...         self.arrange(["h"])
+...         self.update()
+...
+...     def update(self):
+...         self.result = self.controls["h"].value
+...         self.line.set_data([0, 1], [0, self.result])
+...
+...     def summary(self):
+...         return f"Echo: h = {self.result:g}"
+>>> echo = Echo()
+>>> echo.controls["h"].value = 0.5
+>>> echo.result, echo.line.get_ydata()[-1]
+(0.5, 0.5)
+>>> echo.controls["h"].value = 50.0
+>>> echo.result, "clamped" in echo.message.value
+(1.0, True)
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import importlib
+import io
+import math
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+from traitlets import validate
+
+BACKENDS = ("ipympl", "inline")
+"""The two ways to show an explorer's figure: a live ipympl canvas, or a PNG image."""
+
+BACKEND_VARIABLE = "GDVIZ_BACKEND"
+"""Environment variable choosing the backend (``ipympl`` or ``inline``) when none is given."""
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+_ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion
+_NOTE_COLOUR = "#0072B2"  # Okabe–Ito blue
+
+
+def _ipympl_classes():
+    """ipympl's ``Canvas`` and ``FigureManager``, or None when ipympl cannot be imported.
+
+    Importing the ``ipympl`` package calls ``matplotlib.use("module://ipympl...")`` when
+    matplotlib is already imported, which would switch the user's backend (and make
+    pyplot close every open figure). The explorers need only the classes, so the package
+    is imported with ``matplotlib.use`` disabled.
+    """
+    module = sys.modules.get("ipympl.backend_nbagg")
+    if module is None:
+        use = mpl.use
+        mpl.use = lambda *args, **kwargs: None
+        try:
+            module = importlib.import_module("ipympl.backend_nbagg")
+        except ImportError:
+            return None
+        finally:
+            mpl.use = use
+    return module.Canvas, module.FigureManager
+
+
+def choose_backend(backend: str | None = None) -> str:
+    """The backend to use: ``backend``, else ``$GDVIZ_BACKEND``, else ipympl if importable.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not one of :data:`BACKENDS`, or ``"ipympl"`` when ipympl is missing.
+
+    Examples
+    --------
+    >>> choose_backend("inline")
+    'inline'
+    >>> choose_backend("qt")
+    Traceback (most recent call last):
+    ...
+    ValueError: backend must be one of ipympl, inline (or None to choose); got 'qt'
+    """
+    chosen = backend if backend is not None else os.environ.get(BACKEND_VARIABLE, "").strip()
+    if not chosen:
+        return "ipympl" if _ipympl_classes() is not None else "inline"
+    if chosen not in BACKENDS:
+        source = "backend" if backend is not None else f"${BACKEND_VARIABLE}"
+        raise ValueError(
+            f"{source} must be one of {', '.join(BACKENDS)} (or None to choose); got {chosen!r}"
+        )
+    if chosen == "ipympl" and _ipympl_classes() is None:
+        raise ValueError("backend 'ipympl' needs the ipympl package: pip install ipympl")
+    return chosen
+
+
+class FigureView:
+    """A figure on a canvas that can be redrawn in place.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        Made with ``Figure(...)``, not pyplot: the view gives it its own canvas.
+    backend : {"ipympl", "inline"}
+        See :func:`choose_backend`.
+
+    Attributes
+    ----------
+    widget : ipywidgets.DOMWidget
+        What to put in a layout: the ipympl canvas or an ``ipywidgets.Image``.
+    full_draws, blits : int
+        How many refreshes of each kind happened (for tests and benchmarks).
+    """
+
+    def __init__(self, figure: Figure, backend: str) -> None:
+        self.figure = figure
+        self.backend = backend
+        if backend == "ipympl":
+            canvas_class, manager_class = _ipympl_classes()
+            canvas = canvas_class(figure)
+            with warnings.catch_warnings():
+                # ipympl's Toolbar passes the canvas on to traitlets, which warns; harmless.
+                warnings.filterwarnings(
+                    "ignore", "Passing unrecognized arguments", DeprecationWarning
+                )
+                manager_class(canvas, 0)
+            canvas.header_visible = False
+            canvas.footer_visible = False
+            # No pan or zoom: they would move the axes under a background kept for blitting.
+            canvas.toolbar_visible = False
+            canvas.resizable = False
+            self.widget = canvas
+        else:
+            canvas = FigureCanvasAgg(figure)
+            width, height = (round(v) for v in figure.bbox.size)
+            self.widget = widgets.Image(
+                format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px")
+            )
+        self.canvas = canvas
+        self._animated: list = []
+        self._background = None
+        self.full_draws = 0
+        self.blits = 0
+        canvas.mpl_connect("draw_event", self._on_draw)
+
+    def animate(self, *artists) -> None:
+        """Redraw these artists on every refresh; they are left out of the background."""
+        for artist in artists:
+            artist.set_animated(True)
+            self._animated.append(artist)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Say the static parts changed: the next refresh is a full draw."""
+        self._background = None
+
+    def refresh(self, full: bool = False) -> None:
+        """Show the current state: blit the animated artists, or draw everything if needed."""
+        if full or self._background is None:
+            self.full_draws += 1
+            self.canvas.draw()  # its draw_event keeps the new background
+        else:
+            self.blits += 1
+            self.canvas.restore_region(self._background)
+            self._draw_animated()
+            # ipympl then sends only the pixels that changed
+            self.canvas.blit(self.figure.bbox)
+        if self.backend == "inline":
+            self.widget.value = self._buffer_png()
+
+    def _on_draw(self, event) -> None:
+        # savefig draws too (on this canvas or a temporary one): that is no background
+        if event.canvas is not self.canvas or self.canvas.is_saving():
+            return
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_animated()
+
+    def _draw_animated(self) -> None:
+        for artist in self._animated:
+            self.figure.draw_artist(artist)
+
+    def _buffer_png(self) -> bytes:
+        """The canvas as drawn, as PNG; fast compression, since it is re-sent on every change."""
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        with io.BytesIO() as out:
+            PILImage.fromarray(pixels).save(out, format="png", compress_level=1)
+            return out.getvalue()
+
+    def png(self) -> bytes:
+        """A PNG of the whole figure, rendered apart from the live canvas."""
+        with io.BytesIO() as out:
+            self.figure.savefig(out, format="png", backend="agg")
+            return out.getvalue()
+
+    def on_click(self, callback: Callable) -> None:
+        """Call ``callback(ax, x, y)`` on a left click inside an axes (data coordinates)."""
+
+        def handle(event) -> None:
+            if event.inaxes is not None and event.button == 1 and event.xdata is not None:
+                callback(event.inaxes, float(event.xdata), float(event.ydata))
+
+        self.canvas.mpl_connect("button_press_event", handle)
+
+
+class _ReportsClamping:
+    """Mixin for bounded widgets: tell ``on_clamp(requested, used)`` when a value is clamped."""
+
+    on_clamp: Callable | None = None
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        used = super()._validate_value(proposal)
+        if used != proposal["value"] and self.on_clamp is not None:
+            self.on_clamp(proposal["value"], used)
+        return used
+
+
+class ClampingFloatLogSlider(_ReportsClamping, widgets.FloatLogSlider):
+    """A ``FloatLogSlider`` that reports values clamped to its range."""
+
+
+class ClampingFloatSlider(_ReportsClamping, widgets.FloatSlider):
+    """A ``FloatSlider`` that reports values clamped to its range."""
+
+
+class ClampingIntSlider(_ReportsClamping, widgets.IntSlider):
+    """An ``IntSlider`` that reports values clamped to its range."""
+
+
+_SLIDER_LAYOUT = {"width": "22em"}
+_SLIDER_STYLE = {"description_width": "7em"}
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(f"{name}: the range must be finite with low < high; got [{low}, {high}]")
+    if not low <= value <= high:
+        raise ValueError(f"{name}: the value {value} is outside the range [{low}, {high}]")
+
+
+def log_slider(
+    description: str, value: float, low: float, high: float, *, points_per_decade: int = 20
+) -> ClampingFloatLogSlider:
+    """A log-scale slider from ``low`` to ``high`` (both > 0), ``points_per_decade`` stops a decade.
+
+    Examples
+    --------
+    >>> s = log_slider("step size", 0.1, 1e-3, 1.0)
+    >>> s.min, s.max, s.value
+    (-3.0, 0.0, 0.1)
+    """
+    if not (low > 0 and value > 0):
+        raise ValueError(
+            f"{description}: a log slider needs low > 0 and value > 0; got {low}, {value}"
+        )
+    _check_range(description, value, low, high)
+    return ClampingFloatLogSlider(
+        value=value,
+        min=math.log10(low),
+        max=math.log10(high),
+        step=1 / points_per_decade,
+        base=10,
+        description=description,
+        continuous_update=True,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
+    )
+
+
+def float_slider(
+    description: str, value: float, low: float, high: float, *, step: float
+) -> ClampingFloatSlider:
+    """A linear slider from ``low`` to ``high`` in steps of ``step``."""
+    _check_range(description, value, low, high)
+    return ClampingFloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
+    )
+
+
+def int_slider(
+    description: str, value: int, low: int, high: int, *, step: int = 1
+) -> ClampingIntSlider:
+    """A slider of whole numbers from ``low`` to ``high``."""
+    _check_range(description, value, low, high)
+    return ClampingIntSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
+    )
+
+
+def _format_number(value) -> str:
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return f"{value:.3g}"
+
+
+class Explorer(widgets.VBox):
+    """An interactive figure with its controls; subclass it (see the module docstring).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The explorer's figure, made once with ``Figure(...)`` (not pyplot).
+    caption : str
+        One line saying what to try.
+    backend : {"ipympl", "inline"}, optional
+        See :func:`choose_backend`.
+
+    Attributes
+    ----------
+    controls : dict
+        The controls by name; setting a control's ``value`` updates :attr:`result` and the
+        figure before the assignment returns.
+    entries : dict
+        The text entries of numeric sliders, by the control's name.
+    figure : Figure
+    view : FigureView
+    result
+        What the current settings produce (set by subclasses).
+    caption, status, message : ipywidgets.HTML
+        What to try; the current result in words; notes and errors.
+    last_error : Exception or None
+        The last exception raised inside a callback, also shown in :attr:`message`.
+    """
+
+    def __init__(self, figure: Figure, *, caption: str, backend: str | None = None) -> None:
+        self.figure = figure
+        self.view = FigureView(figure, choose_backend(backend))
+        self.controls: dict[str, widgets.Widget] = {}
+        self.entries: dict[str, widgets.Text] = {}
+        self.result = None
+        self.last_error: Exception | None = None
+        self._error_html = ""
+        self._held = 0
+        self._queued: dict[Callable, bool] = {}
+        self.caption = widgets.HTML(f"<b>Try this:</b> {html.escape(caption)}")
+        self.status = widgets.HTML()
+        self.message = widgets.HTML()
+        self.backend_note = widgets.HTML()
+        if self.view.backend == "inline":
+            self.backend_note.value = (
+                '<span style="color: gray">A static picture, re-drawn on each change. For a '
+                "smooth figure you can click on, install ipympl (<code>pip install ipympl</code>), "
+                f"unset <code>{BACKEND_VARIABLE}</code> and restart the kernel.</span>"
+            )
+        super().__init__(layout=widgets.Layout(align_items="flex-start"))
+
+    # building ---------------------------------------------------------------------
+
+    def add_control(self, name: str, control: widgets.Widget, *, entry: bool | None = None):
+        """Register ``control`` as ``controls[name]``; return it.
+
+        Sliders from :func:`log_slider`, :func:`float_slider` and :func:`int_slider`
+        report clamped values in the message area and, unless ``entry=False``, get a text
+        entry for typing a value.
+        """
+        if name in self.controls:
+            raise ValueError(f"a control named {name!r} already exists")
+        self.controls[name] = control
+        if isinstance(control, _ReportsClamping):
+            control.on_clamp = lambda requested, used: self._report_clamp(name, requested, used)
+            if entry is not False:
+                self.entries[name] = self._entry_for(name, control)
+        return control
+
+    def _entry_for(self, name: str, slider) -> widgets.Text:
+        box = widgets.Text(
+            value=_format_number(slider.value),
+            continuous_update=False,
+            layout=widgets.Layout(width="6.5em"),
+            tooltip=f"type a {name.replace('_', ' ')} and press Enter",
+        )
+
+        def typed(change) -> None:
+            text = change["new"].strip()
+            if text == _format_number(slider.value):
+                return
+            try:
+                number = float(text)
+            except ValueError:
+                number = math.nan
+            whole = isinstance(slider, widgets.IntSlider)
+            if not math.isfinite(number) or (whole and number != int(number)):
+                kind = "a whole number" if whole else "a number"
+                self.notify(
+                    f"{slider.description}: {text!r} is not {kind}; it stays "
+                    f"{_format_number(slider.value)}.",
+                    error=True,
+                )
+                box.value = _format_number(slider.value)
+                return
+            slider.value = int(number) if whole else number
+
+        box.observe(typed, "value")
+        slider.observe(lambda change: setattr(box, "value", _format_number(change["new"])), "value")
+        return box
+
+    def _report_clamp(self, name: str, requested, used) -> None:
+        slider = self.controls[name]
+        low, high = (
+            (slider.base**slider.min, slider.base**slider.max)
+            if isinstance(slider, widgets.FloatLogSlider)
+            else (slider.min, slider.max)
+        )
+        self.notify(
+            f"{slider.description}: {_format_number(requested)} is outside "
+            f"[{_format_number(low)}, {_format_number(high)}]; clamped to {_format_number(used)}.",
+            error=True,
+        )
+
+    def add_animation(self, frames: int, *, interval_ms: int = 40) -> None:
+        """Add a ``"play"`` button and a ``"frame"`` slider from 0 to ``frames``, linked.
+
+        In the browser ``jslink`` moves the slider with the button without a round trip;
+        in the kernel each follows the other, so either can be set from code.
+        """
+        play = widgets.Play(
+            value=frames, min=0, max=frames, step=1, interval=interval_ms, description="play"
+        )
+        frame = int_slider("frame", frames, 0, max(frames, 1))
+        frame.max = frames
+        widgets.jslink((play, "value"), (frame, "value"))
+        play.observe(lambda change: setattr(frame, "value", change["new"]), "value")
+        frame.observe(lambda change: setattr(play, "value", change["new"]), "value")
+        self.add_control("play", play)
+        self.add_control("frame", frame)
+
+    def set_frames(self, frames: int, *, frame: int | None = None) -> None:
+        """Let the animation run over ``frames`` frames and show ``frame`` (default: the last)."""
+        play, slider = self.controls["play"], self.controls["frame"]
+        with self.holding():
+            for control in (play, slider):
+                control.max = frames
+            slider.value = frames if frame is None else frame
+
+    def watch(self, names: Iterable[str], callback: Callable[[], None], *, redraw: bool = False):
+        """Run ``callback()`` then refresh the figure whenever one of these controls changes.
+
+        With ``redraw=True`` the refresh is a full draw (the callback changes static parts).
+        """
+        names = list(names)
+        unknown = [n for n in names if n not in self.controls]
+        if unknown:
+            raise ValueError(f"no controls named {unknown}; the controls are {list(self.controls)}")
+
+        def changed(_change) -> None:
+            self.run(callback, redraw=redraw)
+
+        for name in names:
+            self.controls[name].observe(changed, "value")
+
+    def run(self, callback: Callable[[], None], *, redraw: bool = False) -> None:
+        """Run ``callback()`` as a watched callback would: errors shown, figure refreshed."""
+        if self._held:
+            self._queued[callback] = self._queued.get(callback, False) or redraw
+            return
+        try:
+            callback()
+            self.view.refresh(full=redraw)
+        except Exception as error:  # shown to the student, who can act on it
+            self.report_error(error)
+            return
+        if self.last_error is not None:
+            # the error is over; a note written since stays
+            if self.message.value == self._error_html:
+                self.message.value = ""
+            self.last_error = None
+
+    @contextmanager
+    def holding(self):
+        """Queue watched callbacks inside the block; run each once (in order) at its end."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held:
+                queued, self._queued = self._queued, {}
+                for callback, redraw in queued.items():
+                    self.run(callback, redraw=redraw)
+
+    def on_click(self, callback: Callable[[object, float, float], None]) -> None:
+        """Call ``callback(ax, x, y)`` on a left click in the figure, with errors shown."""
+        self.view.on_click(lambda ax, x, y: self.run(lambda: callback(ax, x, y)))
+
+    def arrange(self, *rows: Sequence[str | widgets.Widget]) -> None:
+        """Lay out: caption, one line per row of controls (names or widgets), figure, messages."""
+        lines = [self.caption]
+        for row in rows:
+            items = []
+            for item in row:
+                if isinstance(item, str):
+                    items.append(self.controls[item])
+                    if item in self.entries:
+                        items.append(self.entries[item])
+                else:
+                    items.append(item)
+            lines.append(widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap")))
+        lines += [self.view.widget, self.status, self.message, self.backend_note]
+        self.children = lines
+
+    # messages ---------------------------------------------------------------------
+
+    def show_status(self, text: str) -> None:
+        """Say what the current result is, in one line."""
+        self.status.value = f'<span style="font-size: 1.1em">{html.escape(text)}</span>'
+
+    def notify(self, text: str, *, error: bool = False) -> None:
+        """Show a note (or, with ``error=True``, a warning) in the message area."""
+        colour = _ERROR_COLOUR if error else _NOTE_COLOUR
+        sign = "⚠ " if error else ""
+        self.message.value = f'<span style="color: {colour}">{sign}{html.escape(text)}</span>'
+
+    def report_error(self, error: Exception) -> None:
+        """Show an exception raised by a callback; keep it in :attr:`last_error`."""
+        self.last_error = error
+        self.notify(f"Could not update: {type(error).__name__}: {error}", error=True)
+        self._error_html = self.message.value
+
+    # static viewers -----------------------------------------------------------------
+
+    def summary(self) -> str:
+        """A one-line, deterministic description of the current state (the ``text/plain``)."""
+        return f"{type(self).__name__}: {self.result!r}"
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()
+        bundle["image/png"] = base64.b64encode(self.view.png()).decode("ascii")
+        return bundle
