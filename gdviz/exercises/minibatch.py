@@ -1,0 +1,277 @@
+"""Self-checks for lesson 04, "Mini-batch gradient descent and SGD".
+
+Two exercises:
+
+1. How many updates does one epoch take for ``n`` examples in batches of ``B``, the
+   last short batch included? (:func:`check_updates_per_epoch`; for 1,200,000 and 256
+   it is 4,688.)
+2. Write one epoch of mini-batch gradient descent — shuffle, cut into batches, step on
+   each — as ``run_epoch(problem, w, step_size, batch_size, rng)``::
+
+       def run_epoch(problem, w, step_size, batch_size, rng):
+           w = np.array(w, dtype=float)
+           order = rng.permutation(problem.n)
+           for start in range(0, problem.n, batch_size):
+               batch = order[start : start + batch_size]
+               grad = problem.grad(w, batch)
+               w += -step_size * grad
+           return w
+
+   and check it with :func:`check_run_epoch`, which watches every gradient the function
+   asks for: which examples, in which batches, at which point.
+
+Examples
+--------
+>>> check_updates_per_epoch(4688)  # doctest: +ELLIPSIS
+✅ Correct: ...
+>>> check_updates_per_epoch(4687)  # doctest: +ELLIPSIS
+❌ Not yet: ...short batch...
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..batches import batches_per_epoch
+from ..problems import LinearRegression
+from . import Feedback, not_attempted
+
+# The epoch exercise: 10 examples in batches of 4, so the epoch ends with a short batch of 2.
+_N, _BATCH, _STEP_SIZE, _SEED = 10, 4, 0.3, 2
+_START = np.array([0.5, -0.5])
+
+
+def _problem() -> LinearRegression:
+    x = np.linspace(0.0, 2.0, _N)
+    y = 2.0 * x - 1.0 + 0.3 * np.sin(7.0 * x)
+    return LinearRegression(x, y, name="ten examples")
+
+
+class _Recorder:
+    """A problem that remembers every gradient asked of it: at which point, on which batch."""
+
+    def __init__(self, problem) -> None:
+        self._problem = problem
+        self.n = problem.n
+        self.name = problem.name
+        self.calls: list[tuple[np.ndarray, np.ndarray | None]] = []
+
+    def grad(self, params, batch=None):
+        point = np.array(params, dtype=float)
+        rows = None if batch is None else np.array(batch)
+        self.calls.append((point, rows))
+        return self._problem.grad(params, batch)
+
+    def loss(self, params, batch=None):
+        return self._problem.loss(params, batch)
+
+    def __call__(self, params):
+        return self._problem.loss(params)
+
+
+def check_updates_per_epoch(answer, n: int = 1_200_000, batch_size: int = 256) -> Feedback:
+    """Check the number of updates in one epoch of ``n`` examples in batches of ``batch_size``."""
+    if answer is None or answer is Ellipsis:
+        return not_attempted("`updates`")
+    try:
+        value = float(np.asarray(answer, dtype=float))
+    except (TypeError, ValueError):
+        return Feedback(False, f"`updates` should be one number; got {answer!r}.")
+    truth = batches_per_epoch(n, batch_size)
+    full, rest = divmod(n, batch_size)
+    if value == truth:
+        detail = (
+            f"{full:,} full batches of {batch_size} and one short batch of the last {rest}"
+            if rest
+            else f"{full:,} batches of {batch_size}, none short"
+        )
+        return Feedback(True, f"{truth:,} updates: {detail}.")
+    if not np.isfinite(value):
+        return Feedback(False, f"a count of updates is a finite whole number; got {value:g}.")
+    if rest and value == n / batch_size:
+        return Feedback(
+            False,
+            f"{value:,} is not a whole number of updates: the last {rest} examples make one "
+            "more, shorter batch, so round up.",
+        )
+    if rest and value == full:
+        return Feedback(
+            False,
+            f"the last, short batch is missing: {full:,} × {batch_size} = {full * batch_size:,}, "
+            f"and the remaining {rest} examples are one more update.",
+        )
+    if value == n:
+        return Feedback(False, "that is the count for single-example SGD (batch size 1).")
+    if value == 1:
+        return Feedback(False, "that is full-batch gradient descent: one update per epoch.")
+    if value == batch_size:
+        return Feedback(
+            False, f"that is the batch size; how many batches of {batch_size} fit in {n:,}?"
+        )
+    return Feedback(
+        False,
+        f"not quite ({value:g}). Divide the {n:,} examples into batches of {batch_size} and "
+        "count the batches, the last, shorter one included.",
+    )
+
+
+def _replay(problem, batches, sign: float = -1.0) -> list[np.ndarray]:
+    """The points gradient descent visits with these batches: start, then after each step."""
+    w = _START.copy()
+    points = [w.copy()]
+    for rows in batches:
+        w = w + sign * _STEP_SIZE * problem.grad(w, rows)
+        points.append(w.copy())
+    return points
+
+
+def _close(a, b) -> bool:
+    return bool(np.allclose(a, b, rtol=1e-9, atol=1e-12))
+
+
+def check_run_epoch(run_epoch) -> Feedback:
+    """Check a student's ``run_epoch(problem, w, step_size, batch_size, rng)``.
+
+    It is run on a problem of 10 examples in batches of 4, and must: draw its shuffle from
+    ``rng``; use every example exactly once, in batches of 4, 4 and 2; compute each
+    gradient at the current point with ``problem.grad(w, batch)``; step
+    ``w += -step_size * grad``; and return the final ``w`` without changing the caller's.
+    """
+    if run_epoch is None or run_epoch is Ellipsis:
+        return not_attempted("`run_epoch`")
+    if not callable(run_epoch):
+        return Feedback(False, f"`run_epoch` should be a function; got {type(run_epoch).__name__}.")
+    problem = _problem()
+
+    def attempt():
+        recorder = _Recorder(problem)
+        given = _START.copy()
+        with np.errstate(all="ignore"):
+            out = run_epoch(recorder, given, _STEP_SIZE, _BATCH, np.random.default_rng(_SEED))
+        return recorder.calls, given, out
+
+    try:
+        calls, given, out = attempt()
+    except Exception as exc:  # a student's bug is feedback, not a crash
+        return Feedback(False, f"`run_epoch` raised {type(exc).__name__}: {exc}")
+
+    if not calls:
+        unchanged = out is None or out is Ellipsis or _is_start(out)
+        if unchanged:
+            return not_attempted("the loop in `run_epoch`")
+        return Feedback(
+            False, "`run_epoch` never called `problem.grad(w, batch)`: each step needs one."
+        )
+    if any(rows is None for _, rows in calls):
+        return Feedback(
+            False,
+            "`problem.grad(w)` without a batch is the gradient over all the data (full-batch "
+            "descent). Pass the batch: `problem.grad(w, batch)`.",
+        )
+    if not np.array_equal(given, _START):
+        return Feedback(
+            False,
+            "your function changed the caller's `w`: begin with `w = np.array(w, dtype=float)`, "
+            "a copy that is yours to update in place.",
+        )
+    batches = [np.ravel(rows) for _, rows in calls]
+    sizes = [len(rows) for rows in batches]
+    used = np.concatenate(batches)
+    expected_sizes = [_BATCH] * (_N // _BATCH) + ([_N % _BATCH] if _N % _BATCH else [])
+    if sizes == expected_sizes[:-1] and _N % _BATCH:
+        return Feedback(
+            False,
+            f"the last, short batch is missing: {_N} examples in batches of {_BATCH} take "
+            f"{len(expected_sizes)} updates ({' + '.join(map(str, expected_sizes))}); yours made "
+            f"{len(sizes)}. Let the final slice be shorter rather than dropping it.",
+        )
+    if any(size > _BATCH for size in sizes):
+        return Feedback(
+            False,
+            f"a batch had {max(sizes)} examples; each should hold at most `batch_size` ({_BATCH}).",
+        )
+    if sorted(used.tolist()) != list(range(_N)):
+        return Feedback(
+            False,
+            "in one epoch every example should be used exactly once; yours used some twice and "
+            "others never. Shuffle once, `order = rng.permutation(problem.n)`, then cut `order` "
+            "into consecutive slices.",
+        )
+    if sizes != expected_sizes:
+        return Feedback(
+            False,
+            f"expected batches of sizes {expected_sizes} (each `batch_size` long but the last); "
+            f"got {sizes}.",
+        )
+    if np.array_equal(used, np.arange(_N)):
+        return Feedback(
+            False,
+            "the batches follow the data's own order: shuffle first, "
+            "`order = rng.permutation(problem.n)`, so each epoch sees different batches.",
+        )
+    try:
+        again, _, _ = attempt()
+    except Exception as exc:
+        return Feedback(False, f"`run_epoch` raised {type(exc).__name__} on a second run: {exc}")
+    if len(again) != len(calls) or any(
+        not np.array_equal(np.ravel(a[1]), b) for a, b in zip(again, batches, strict=False)
+    ):
+        return Feedback(
+            False,
+            "two runs with the same seed made different batches: draw the shuffle from the "
+            "`rng` you are given (`rng.permutation(problem.n)`), not from `np.random`, so a "
+            "seed reproduces the epoch.",
+        )
+    descent = _replay(problem, batches)
+    ascent = _replay(problem, batches, sign=+1.0)
+    points = [point for point, _ in calls]
+    try:
+        final = np.array(out, dtype=float)
+    except (TypeError, ValueError):
+        final = None
+    if final is None or final.shape != _START.shape:
+        shape = "nothing" if out is None else f"{type(out).__name__} {np.shape(out)}"
+        return Feedback(False, f"`run_epoch` should return the new `w`, shape (2,); got {shape}.")
+    if all(_close(p, q) for p, q in zip(points, ascent, strict=False)) and _close(
+        final, ascent[-1]
+    ):
+        return Feedback(
+            False,
+            "wrong sign: each step climbs. The gradient points uphill, so step against it: "
+            "`w += -step_size * grad`.",
+        )
+    if len(points) > 1 and all(_close(p, _START) for p in points):
+        return Feedback(
+            False,
+            "every gradient was taken at the start: update `w` after each batch, so the next "
+            "gradient is computed where you are now.",
+        )
+    for k, (p, q) in enumerate(zip(points, descent, strict=False)):
+        if not _close(p, q):
+            return Feedback(
+                False,
+                f"the gradient for batch {k + 1} was taken at the wrong point: after each batch "
+                "take exactly one step, `w += -step_size * grad`.",
+            )
+    if _close(final, _START):
+        return Feedback(
+            False, "the steps were right, but the returned `w` is the start: `return w` at the end."
+        )
+    if not _close(final, descent[-1]):
+        return Feedback(
+            False,
+            "the gradients were right, but the returned `w` is not where the last step lands: "
+            "step after the last batch too, then `return w`.",
+        )
+    return Feedback(
+        True,
+        f"one epoch = {len(sizes)} updates ({' + '.join(map(str, sizes))} examples), each example "
+        "once, in a shuffled order, and the same seed gives the same epoch.",
+    )
+
+
+def _is_start(out) -> bool:
+    try:
+        return _close(np.array(out, dtype=float), _START)
+    except (TypeError, ValueError):
+        return False
