@@ -1,0 +1,281 @@
+"""Self-checks for lesson 02, "Numerical versus analytical gradients".
+
+Exercise 1, a planted bug. The loss of a line ``w x + b`` fitted to data, with an L2
+penalty on the weight,
+
+    L(w, b) = 1/(2m) Σ (w xᵢ + b − yᵢ)² + (λ/2) w²,
+
+comes with an analytical gradient that has one bug in it. The student finds it with
+:func:`gdviz.gradient_check` and writes the fixed gradient, which
+:func:`check_fixed_gradient` compares with the true one at a few points, naming the
+likely slip. :func:`planted_bug_data` gives the data and λ.
+
+Exercise 2: :func:`check_best_step` reads the step ``h`` the student picked off the
+error-against-``h`` plot as the best one for central differences in float64.
+
+Examples
+--------
+>>> import numpy as np
+>>> x, y, lam = planted_bug_data()
+>>> def fixed_grad(params):
+...     w, b = params
+...     residual = w * x + b - y
+...     return np.array([np.mean(residual * x) + lam * w, np.mean(residual)])
+>>> check_fixed_gradient(fixed_grad)  # doctest: +ELLIPSIS
+✅ Correct: ...
+>>> check_best_step(1e-5)  # doctest: +ELLIPSIS
+✅ Correct: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..datasets import make_line
+from ..gradients import difference_errors, gradient_check
+from . import Feedback, not_attempted
+
+LAM = 0.1
+"""The penalty weight λ of the planted-bug loss."""
+
+N_EXAMPLES = 50
+
+# Where the fixed gradient is compared with the true one; each slip below differs at one of them.
+_POINTS = (np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([3.0, 0.0]), np.array([-1.0, 2.5]))
+
+
+def planted_bug_data() -> tuple[np.ndarray, np.ndarray, float]:
+    """``(x, y, lam)``: 50 noisy points around ``y = 2x − 1`` (seeded) and the penalty λ = 0.1.
+
+    The arrays are read-only, so a lesson cannot change the data the check compares with.
+    """
+    x, y = make_line(n=N_EXAMPLES, noise=0.5, seed=2)
+    x.flags.writeable = y.flags.writeable = False
+    return x, y, LAM
+
+
+def planted_bug_loss(params) -> float:
+    """``L(w, b) = 1/(2m) Σ (w xᵢ + b − yᵢ)² + (λ/2) w²`` on :func:`planted_bug_data`."""
+    x, y, lam = planted_bug_data()
+    w, b = params
+    residual = w * x + b - y
+    return 0.5 * np.mean(residual**2) + 0.5 * lam * w**2
+
+
+def _parts(params):
+    x, y, lam = planted_bug_data()
+    w, b = (float(v) for v in params)
+    residual = w * x + b - y
+    return x, residual, lam, w
+
+
+def _true(params):
+    x, r, lam, w = _parts(params)
+    return np.array([np.mean(r * x) + lam * w, np.mean(r)])
+
+
+def _with_dw(dw):
+    """A gradient whose ``db`` is right and whose ``dw`` is ``dw(x, residual, lam, w)``."""
+
+    def grad(params):
+        x, r, lam, w = _parts(params)
+        return np.array([dw(x, r, lam, w), np.mean(r)])
+
+    return grad
+
+
+# Likely slips: (the gradient the student wrote, the hint that names the slip), checked in order.
+_SLIPS: tuple[tuple[Callable, str], ...] = (
+    (
+        _with_dw(lambda x, r, lam, w: np.mean(r * x) + 2 * lam * w),
+        "this is still the planted bug: the penalty (λ/2)·w² has derivative λ·w, not 2λ·w "
+        "(the ½ cancels the 2 of the power rule).",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: np.mean(r * x)),
+        "the penalty's derivative is missing now: (λ/2)·w² adds λ·w to ∂L/∂w, so "
+        "`dw = np.mean(residual * x) + lam * w`.",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: np.mean(r * x) - lam * w),
+        "wrong sign on the penalty: (λ/2)·w² grows with |w|, so its derivative +λ·w is added.",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: np.mean(r) + lam * w),
+        "the data term lost its x: by the chain rule ∂(w xᵢ + b − yᵢ)/∂w = xᵢ, so it is "
+        "`np.mean(residual * x)`.",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: np.sum(r * x) + lam * w),
+        f"the data term is {N_EXAMPLES} times too big: the loss is a *mean* over the "
+        f"{N_EXAMPLES} examples, so use `np.mean(residual * x)`, not `np.sum`.",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: 2 * np.mean(r * x) + lam * w),
+        "the data term is doubled: the ½ in front of the mean cancels the 2 of the power rule.",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: np.mean(r * x) + 0.5 * lam * w),
+        "the penalty's derivative is halved: d/dw of (λ/2)·w² is λ·w.",
+    ),
+    (
+        _with_dw(lambda x, r, lam, w: lam * w),
+        "only the penalty is left: ∂L/∂w also has the data term `np.mean(residual * x)`.",
+    ),
+)
+
+
+def _is_placeholder(value) -> bool:
+    if value is None or value is Ellipsis:
+        return True
+    if isinstance(value, list | tuple | np.ndarray):
+        try:
+            return any(v is Ellipsis or v is None for v in np.asarray(value, dtype=object).ravel())
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _as_pair(value) -> np.ndarray | None:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
+        return None
+    return arr
+
+
+def _matches(candidate: Callable, answers) -> bool:
+    return all(
+        np.allclose(answer, candidate(p), rtol=1e-7, atol=1e-10)
+        for p, answer in zip(_POINTS, answers, strict=True)
+    )
+
+
+def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
+    """Check the student's fixed gradient ``fixed_grad(params) -> (∂L/∂w, ∂L/∂b)``.
+
+    ``fixed_grad`` is called with copies of four points ``params = np.array([w, b])``
+    and compared with the true gradient of the planted-bug loss on
+    :func:`planted_bug_data`. A right answer is confirmed with a gradient check at the
+    lesson's point; a wrong one gets a hint naming the slip (still the planted bug, the
+    penalty lost, ``db`` changed, …). A function that changes its ``params`` is wrong too.
+    Never raises.
+    """
+    if _is_placeholder(fixed_grad):
+        return not_attempted("`fixed_grad`")
+    if not callable(fixed_grad):
+        return Feedback(
+            False,
+            f"`fixed_grad` should be a function of params = (w, b); got {type(fixed_grad).__name__}.",
+        )
+    answers = []
+    for point in _POINTS:
+        given = point.copy()
+        try:
+            value = fixed_grad(given)
+        except Exception as error:  # a student's bug is feedback, not a crash
+            return Feedback(
+                False,
+                f"calling fixed_grad(np.array([{point[0]:g}, {point[1]:g}])) raised "
+                f"{type(error).__name__}: {error}.",
+            )
+        if _is_placeholder(value):
+            return not_attempted("`fixed_grad`")
+        if not np.array_equal(given, point):
+            return Feedback(
+                False,
+                "fixed_grad changed the params it was given: compute the gradient without "
+                "assigning into `params`.",
+            )
+        pair = _as_pair(value)
+        if pair is None:
+            return Feedback(
+                False,
+                f"fixed_grad returned {value!r}: it should return two finite numbers, "
+                "`np.array([dw, db])`.",
+            )
+        answers.append(pair)
+    if _matches(_true, answers):
+        worst = gradient_check(planted_bug_loss, fixed_grad, _POINTS[0].copy()).max_rel_error
+        reading = "below 1e-7, 'good'" if worst < 1e-7 else f"{worst:.0e}"
+        return Feedback(
+            True,
+            f"the gradient check passes now: the largest relative error is {reading} by the "
+            "CS231n reading. Only ∂L/∂w had to change: its row was the one that failed.",
+        )
+    for slip, hint in _SLIPS:
+        if _matches(slip, answers):
+            return Feedback(False, hint)
+    true_db = [_true(p)[1] for p in _POINTS]
+    if not np.allclose([a[1] for a in answers], true_db, rtol=1e-7, atol=1e-10):
+        return Feedback(
+            False,
+            "∂L/∂b has changed, but it was right (its row of the gradient check passed): "
+            "keep `db = np.mean(residual)` and fix only `dw`.",
+        )
+    for point, answer in zip(_POINTS, answers, strict=True):
+        want = _true(point)[0]
+        if not np.isclose(answer[0], want, rtol=1e-7, atol=1e-10):
+            break
+    return Feedback(
+        False,
+        f"∂L/∂w is still off: at (w, b) = ({point[0]:g}, {point[1]:g}) you give {answer[0]:.4g}, "
+        f"the true value is {want:.4g}. Differentiate both terms: the mean squared error gives "
+        "`np.mean(residual * x)`, the penalty (λ/2)·w² gives `lam * w`.",
+    )
+
+
+def _best_central_step() -> float:
+    """The best float64 central-difference step for ``sin`` at 1 (the lesson's example)."""
+    return difference_errors(
+        np.sin, np.cos, 1.0, methods=("central",), precisions=("float64",)
+    ).best_h("central")
+
+
+def check_best_step(h) -> Feedback:
+    """Check a step ``h`` read off the plot as the best for central differences in float64.
+
+    Right within a factor of 10 of about 1e-5 (the textbook ``ε^(1/3)`` ≈ 6e-6, what the
+    lesson's curve shows). A hint otherwise: in the round-off region, at the forward
+    difference's best (``√ε`` ≈ 1e-8), or in the truncation region. Never raises.
+    """
+    if _is_placeholder(h):
+        return not_attempted("`best_h`")
+    try:
+        h = float(h)
+    except (TypeError, ValueError):
+        return Feedback(False, f"give h as one number, like `1e-3`; got {h!r}.")
+    if not (np.isfinite(h) and h > 0):
+        return Feedback(False, f"h must be a number above 0; got {h!r}.")
+    best = _best_central_step()
+    if best / 10 <= h <= best * 10:
+        return Feedback(
+            True,
+            f"the central difference is most accurate around h ≈ {best:.0e}, about ε^(1/3) "
+            "with ε ≈ 2.2e-16: there its O(h²) truncation error and its ε/h round-off error "
+            "are about equal. That is why gradient checks use h ≈ 1e-5.",
+        )
+    if h < 3e-10:
+        return Feedback(
+            False,
+            f"at h = {h:.0e} round-off rules: f(x + h) and f(x − h) agree in almost every "
+            "digit, so their difference is mostly rounding noise, which grows like ε/h as h "
+            "shrinks. Look further right on the plot, where the central curve dips lowest.",
+        )
+    if h < best / 10:
+        return Feedback(
+            False,
+            f"at h = {h:.0e} round-off already outweighs truncation for the central difference "
+            "(its curve rises to the left of its lowest point). Around √ε ≈ 1e-8 is where the "
+            "*forward* difference does best; the central one's truncation error is O(h²), much "
+            "smaller, so it can afford a larger h.",
+        )
+    return Feedback(
+        False,
+        f"at h = {h:.0e} truncation still rules: the central error keeps falling like h² as "
+        "h shrinks. Look further left on the plot, where the central curve dips lowest.",
+    )

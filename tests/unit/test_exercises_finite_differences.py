@@ -1,0 +1,168 @@
+"""Self-checks of lesson 02 (gdviz.exercises.finite_differences): right, wrong and unfinished."""
+
+import numpy as np
+import pytest
+
+from gdviz import gradient_check
+from gdviz.exercises.finite_differences import (
+    _SLIPS,
+    check_best_step,
+    check_fixed_gradient,
+    planted_bug_data,
+    planted_bug_loss,
+)
+
+X, Y, LAM = planted_bug_data()
+
+
+def gradient_with(dw_rule, db_rule=lambda r: np.mean(r)):
+    def grad(params):
+        w, b = params
+        residual = w * X + b - Y
+        return np.array([dw_rule(residual, w), db_rule(residual)])
+
+    return grad
+
+
+right = gradient_with(lambda r, w: np.mean(r * X) + LAM * w)
+planted_bug = gradient_with(lambda r, w: np.mean(r * X) + 2 * LAM * w)
+
+
+# --- the planted bug itself -------------------------------------------------------------
+
+
+def test_planted_bug_fails_the_gradient_check_on_w_only():
+    check = gradient_check(planted_bug_loss, planted_bug, np.array([1.0, -2.0]))
+    assert not check.passed
+    assert check.verdict == "probably wrong"
+    assert check.rel_errors[0] > 1e-2
+    assert check.rel_errors[1] < 1e-7
+
+
+def test_right_gradient_passes_the_gradient_check():
+    assert gradient_check(planted_bug_loss, right, np.array([1.0, -2.0])).passed
+
+
+def test_data_is_read_only_and_the_same_every_call():
+    x, y, lam = planted_bug_data()
+    assert not x.flags.writeable and not y.flags.writeable
+    np.testing.assert_array_equal(x, X)
+    assert (len(x), lam) == (50, 0.1)
+
+
+# --- check_fixed_gradient ------------------------------------------------------------------
+
+
+def test_right_fix_is_confirmed():
+    feedback = check_fixed_gradient(right)
+    assert feedback.correct
+    assert "below 1e-7" in feedback.message
+
+
+def test_unfixed_planted_bug_is_named():
+    feedback = check_fixed_gradient(planted_bug)
+    assert not feedback.correct
+    assert feedback.message.startswith("this is still the planted bug")
+
+
+def test_dropped_penalty_is_named():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: np.mean(r * X)))
+    assert "penalty's derivative is missing" in feedback.message
+
+
+def test_sum_instead_of_mean_is_named():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: np.sum(r * X) + LAM * w))
+    assert "50 times too big" in feedback.message
+
+
+def test_every_slip_gets_its_own_hint_and_none_is_correct():
+    hints = [check_fixed_gradient(slip) for slip, _ in _SLIPS]
+    assert not any(h.correct for h in hints)
+    assert [h.message for h in hints] == [hint for _, hint in _SLIPS]
+
+
+def test_changed_db_is_named_even_with_right_dw():
+    feedback = check_fixed_gradient(
+        gradient_with(lambda r, w: np.mean(r * X) + LAM * w, lambda r: np.mean(r * X))
+    )
+    assert not feedback.correct
+    assert "∂L/∂b has changed" in feedback.message
+
+
+def test_unknown_wrong_dw_names_a_point_where_it_differs():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: np.mean(r * X) + LAM * w**2))
+    assert not feedback.correct
+    # w = 1 at the first point, where w² = w: the hint must name a point where they differ
+    assert "at (w, b) = (0.5, 0.5)" in feedback.message
+
+
+def test_placeholder_is_not_attempted():
+    def fixed_grad(params):
+        w, b = params
+        residual = w * X + b - Y
+        dw = ...
+        db = np.mean(residual)
+        return np.array([dw, db])
+
+    assert "still empty" in check_fixed_gradient(fixed_grad).message
+
+
+def test_bare_ellipsis_is_not_attempted():
+    assert "still empty" in check_fixed_gradient(...).message
+
+
+def test_function_that_raises_gets_feedback_not_an_exception():
+    feedback = check_fixed_gradient(lambda params: params[5])
+    assert not feedback.correct
+    assert "IndexError" in feedback.message
+
+
+def test_function_that_changes_its_params_is_wrong():
+    def meddling(params):
+        value = right(params)
+        params[0] = 0.0
+        return value
+
+    feedback = check_fixed_gradient(meddling)
+    assert not feedback.correct
+    assert "changed the params" in feedback.message
+
+
+def test_wrong_shape_is_explained():
+    feedback = check_fixed_gradient(lambda params: 1.0)
+    assert "two finite numbers" in feedback.message
+
+
+# --- check_best_step -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("h", [1e-6, 3e-6, 1e-5])
+def test_step_near_cube_root_of_epsilon_is_confirmed(h):
+    assert check_best_step(h).correct
+
+
+def test_tiny_step_is_round_off():
+    feedback = check_best_step(1e-12)
+    assert not feedback.correct
+    assert "round-off rules" in feedback.message
+
+
+def test_forward_sweet_spot_is_named():
+    feedback = check_best_step(1e-8)
+    assert not feedback.correct
+    assert "*forward* difference does best" in feedback.message
+
+
+def test_large_step_is_truncation():
+    feedback = check_best_step(1e-2)
+    assert not feedback.correct
+    assert "truncation still rules" in feedback.message
+
+
+def test_placeholder_step_is_not_attempted():
+    assert "still empty" in check_best_step(...).message
+
+
+@pytest.mark.parametrize("bad", [0.0, -1e-5, float("nan"), "small"])
+def test_step_that_is_not_a_positive_number_is_explained(bad):
+    assert not check_best_step(bad).correct

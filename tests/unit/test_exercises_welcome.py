@@ -1,0 +1,48 @@
+"""Self-check of lesson 00 (gdviz.exercises.welcome): the warm-up gradient-descent step."""
+
+import numpy as np
+import pytest
+
+from gdviz.exercises.welcome import _SLIPS, check_first_step
+
+
+def test_right_step_is_confirmed():
+    feedback = check_first_step(3.0 + -0.1 * 6.0)
+    assert feedback.correct
+    assert "2.4" in feedback.message
+
+
+def test_numpy_number_is_accepted():
+    assert check_first_step(np.float64(2.4)).correct
+
+
+def test_uphill_step_is_named():
+    feedback = check_first_step(3.6)
+    assert not feedback.correct
+    assert feedback.message.startswith("this went uphill")
+
+
+def test_step_without_the_weight_is_named():
+    assert "the step itself" in check_first_step(-0.6).message
+
+
+def test_every_slip_gets_its_own_hint():
+    hints = [check_first_step(value) for value, _ in _SLIPS]
+    assert not any(h.correct for h in hints)
+    assert [h.message for h in hints] == [hint for _, hint in _SLIPS]
+
+
+def test_other_wrong_number_gets_the_recipe():
+    feedback = check_first_step(1.0)
+    assert not feedback.correct
+    assert "-step_size * grad" in feedback.message
+
+
+def test_placeholder_is_not_attempted():
+    assert "still empty" in check_first_step(...).message
+
+
+@pytest.mark.parametrize("bad", ["2.4 please", [2.4, 1.0], float("inf")])
+def test_value_that_is_not_one_number_is_explained(bad):
+    feedback = check_first_step(bad)
+    assert not feedback.correct
