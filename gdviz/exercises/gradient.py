@@ -232,6 +232,13 @@ def check_steepest_descent(direction) -> Feedback:
             "this runs along the contour through (1, 1), where the slope is zero: the height "
             "does not change at all. Steepest descent is at right angles to that, along −∇f.",
         )
+    if abs(float(d @ np.array([-1.0, -1.0])) / (length * np.sqrt(2)) - 1) < 1e-4:
+        return Feedback(
+            False,
+            f"this points straight at the minimum (0, 0), but that is {angle:.0f}° away from "
+            "the steepest way down: the gradient only knows the slope under your feet. "
+            "Use −∇f(1, 1) = (−3, −7), divided by its length.",
+        )
     if angle > 0.5:
         return Feedback(
             False,
@@ -244,8 +251,9 @@ def check_steepest_descent(direction) -> Feedback:
             f"the right direction, but its length is {length:.3g}, not 1: divide by the length, "
             "`v / np.linalg.norm(v)`.",
         )
+    dx, dy = (f"{v:.3f}".replace("-", "−") for v in downhill)
     return Feedback(
         True,
-        f"−∇f/|∇f| = ({downhill[0]:.3f}, {downhill[1]:.3f}). Along it the slope is "
-        f"−|∇f| = −√58 ≈ {-np.sqrt(58):.2f}, the most negative of all directions.",
+        f"−∇f/|∇f| = ({dx}, {dy}). Along it the slope is −|∇f| = −√58 ≈ "
+        f"−{np.sqrt(58):.2f}, the most negative of all directions.",
     )

@@ -123,10 +123,17 @@ def test_direction_along_the_contour_is_named():
     assert "along the contour" in feedback.message
 
 
-def test_other_direction_reports_its_angle():
+def test_direction_straight_at_the_minimum_is_named():
     feedback = check_steepest_descent([-1.0, -1.0] / np.sqrt(2))
     assert not feedback.correct
+    assert feedback.message.startswith("this points straight at the minimum")
     assert "22° away" in feedback.message
+
+
+def test_other_direction_reports_its_angle():
+    feedback = check_steepest_descent([-1.0, -2.0] / np.sqrt(5))
+    assert not feedback.correct
+    assert feedback.message.startswith("this is 3° away from the steepest way down")
 
 
 def test_placeholder_direction_is_not_attempted():
