@@ -1,0 +1,86 @@
+# gdviz developer tasks. Every recipe calls the project venv's executables by path
+# (.venv/bin/...), never an activated or global one, and installs nothing outside .venv.
+#
+#   make venv       create .venv (system python3 >= 3.11) and install gdviz[lab,test] pinned
+#   make lab        JupyterLab on notebooks/ (loopback, default token auth stays on)
+#   make test       ruff, unit tests + doctests, nbval on notebooks/, browser tests
+#   make notebooks  re-execute every notebook in place, fresh kernel each, deterministic
+#   make present    Voila on notebooks/07_*.ipynb at http://127.0.0.1:8866
+#   make bench      run every benchmarks/*.py
+#   make clean      remove caches and artifacts (keeps .venv); make distclean also removes .venv
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Written after a successful install; rebuilt when pyproject.toml or constraints.txt change.
+STAMP := $(VENV)/.gdviz-installed
+PYTEST := $(BIN)/pytest
+PRESENT_PORT ?= 8866
+# Jupyter servers refuse to run as root without this flag (CI and this machine run as root).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help venv lab test lint test-unit test-notebooks test-browser notebooks present bench \
+	clean distclean
+
+help:
+	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@if [ ! -x $(BIN)/python ]; then \
+	  $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gdviz needs Python >= 3.11, $(PYTHON) is " + sys.version.split()[0])'; \
+	  echo "creating $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -e '.[lab,test]' -c constraints.txt
+	$(BIN)/python -m pip check
+	touch $@
+
+# JUPYTER_PREFER_ENV_PATH: use the venv's kernels, extensions and config before any user-level ones.
+lab: venv
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab $(ALLOW_ROOT) notebooks/
+
+# `make -k test` (as CI does) runs every stage even when an earlier one fails.
+test: lint test-unit test-notebooks test-browser
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test-unit: venv
+	$(PYTEST) tests/unit --doctest-modules gdviz
+
+test-notebooks: venv
+	$(PYTEST) tests/notebooks
+
+test-browser: venv
+	$(PYTEST) tests/browser
+
+notebooks: venv
+	$(BIN)/python tools/execute_notebooks.py notebooks
+
+# Serves only on loopback. A large-font theme/template for the classroom projector comes later.
+present: venv
+	@nbs=(notebooks/07_*.ipynb); \
+	if [ ! -e "$${nbs[0]}" ]; then echo "make present: no notebooks/07_*.ipynb yet" >&2; exit 1; fi; \
+	echo "Voila on http://127.0.0.1:$(PRESENT_PORT)/ serving $${nbs[0]}"; \
+	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) "$${nbs[0]}"
+
+bench: venv
+	@shopt -s nullglob; files=(benchmarks/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "make bench: no benchmarks/*.py yet"; exit 0; fi; \
+	for f in "$${files[@]}"; do echo "== $$f"; $(BIN)/python "$$f"; done
+
+clean:
+	rm -rf artifacts .pytest_cache .ruff_cache .hypothesis build dist ./*.egg-info
+	find . -path ./.git -prune -o -path ./$(VENV) -prune -o \
+	  \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 -r rm -rf
+
+distclean: clean
+	rm -rf $(VENV)
