@@ -537,17 +537,36 @@ class Explorer(widgets.VBox):
             self.controls[name].observe(changed, "value")
 
     def run(self, callback: Callable[[], None], *, redraw: bool = False) -> None:
-        """Run ``callback()`` as a watched callback would: errors shown, figure refreshed."""
-        if self._held:
-            self._queued[callback] = self._queued.get(callback, False) or redraw
-            return
+        """Run ``callback()`` as a watched callback would: errors shown, figure refreshed.
+
+        Callbacks triggered while one runs (it set another control) are queued and run
+        after it, each once; the figure is refreshed once, when the queue is empty.
+        """
+        self._queued[callback] = self._queued.get(callback, False) or redraw
+        if not self._held:
+            self._drain()
+
+    def _drain(self) -> None:
+        self._held += 1
+        failed = False
+        full = False
         try:
-            callback()
-            self.view.refresh(full=redraw)
-        except Exception as error:  # shown to the student, who can act on it
-            self.report_error(error)
-            return
-        if self.last_error is not None:
+            while self._queued:
+                callback = next(iter(self._queued))
+                full = self._queued.pop(callback) or full
+                try:
+                    callback()
+                except Exception as error:  # shown to the student, who can act on it
+                    self.report_error(error)
+                    failed = True
+            try:
+                self.view.refresh(full=full)
+            except Exception as error:
+                self.report_error(error)
+                failed = True
+        finally:
+            self._held -= 1
+        if not failed and self.last_error is not None:
             # the error is over; a note written since stays
             if self.message.value == self._error_html:
                 self.message.value = ""
@@ -561,10 +580,8 @@ class Explorer(widgets.VBox):
             yield
         finally:
             self._held -= 1
-            if not self._held:
-                queued, self._queued = self._queued, {}
-                for callback, redraw in queued.items():
-                    self.run(callback, redraw=redraw)
+            if not self._held and self._queued:
+                self._drain()
 
     def on_click(self, callback: Callable[[object, float, float], None]) -> None:
         """Call ``callback(ax, x, y)`` on a left click in the figure, with errors shown."""
