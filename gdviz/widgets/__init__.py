@@ -6,5 +6,6 @@ Each explorer is an ``ipywidgets.VBox``: display it as a cell's last expression.
 """
 
 from .base import Explorer, FigureView, choose_backend
+from .descent import DescentExplorer
 
-__all__ = ["Explorer", "FigureView", "choose_backend"]
+__all__ = ["DescentExplorer", "Explorer", "FigureView", "choose_backend"]

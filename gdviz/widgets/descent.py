@@ -1,0 +1,522 @@
+"""The descent explorer: one optimizer on one surface, its step size against the stability limit.
+
+Examples
+--------
+>>> from gdviz.widgets import DescentExplorer
+>>> explorer = DescentExplorer("quadratic", backend="inline")
+>>> explorer
+DescentExplorer: quadratic, GradientDescent(lr=0.1), 100 steps → loss 7.9e-10
+>>> explorer.controls["step_size"].value = 0.25
+>>> explorer.result
+Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
+>>> explorer.limit_readout.value
+'lr = 1.25 × limit (2/λ_max = 0.2)'
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
+
+from .. import optimizers, plotting, surfaces
+from ..runs import Path, descend
+from ..surfaces import Surface
+from .base import Explorer, int_slider, log_slider
+
+STOPS_PER_DECADE = 20
+"""Positions of the step-size slider per factor of ten; each one's run is computed in advance."""
+
+MAX_STEPS = 100_000
+
+_GD_FAMILY = ("gd", "momentum", "nesterov")
+_ADAPTIVE = ("adagrad", "rmsprop", "adam")
+
+
+def snap(value: float) -> float:
+    """The step-size slider position nearest to ``value`` (a power of 10 to a multiple of 1/20)."""
+    return 10 ** (round(math.log10(value) * STOPS_PER_DECADE) / STOPS_PER_DECADE)
+
+
+def largest_curvature(surface, point) -> float | None:
+    """λ_max, the largest eigenvalue of the Hessian at ``point``; None if it is not finite."""
+    with np.errstate(all="ignore"):
+        hessian = np.asarray(surface.hessian(np.asarray(point, dtype=float)), dtype=float)
+    if not np.all(np.isfinite(hessian)):
+        return None
+    return float(np.linalg.eigvalsh(hessian)[-1])
+
+
+def has_constant_curvature(surface) -> bool:
+    """True when the Hessian is the same at the start and at two other points (a quadratic)."""
+    (x0, x1), (y0, y1) = surface.domain
+    points = np.array([surface.start, [x0 + 0.3 * (x1 - x0), y1 - 0.2 * (y1 - y0)], [x1, y0]])
+    with np.errstate(all="ignore"):
+        hessians = np.asarray(surface.hessian(points), dtype=float)
+    return bool(np.all(np.isfinite(hessians)) and np.allclose(hessians, hessians[0], rtol=1e-6))
+
+
+def stability_limit(optimizer_name: str, hyperparameters: dict, curvature: float | None):
+    """The largest stable step size on a quadratic of curvature λ_max, and how it is written.
+
+    Returns ``(limit, formula)``, or ``(None, reason)`` when there is no such limit.
+
+    Examples
+    --------
+    >>> stability_limit("gd", {}, 10.0)
+    (0.2, '2/λ_max')
+    >>> stability_limit("momentum", {"beta": 0.9}, 10.0)
+    (0.38, '2(1 + β)/λ_max')
+    >>> stability_limit("gd", {}, -2.0)[0] is None
+    True
+    """
+    if optimizer_name == "newton":
+        return 2.0, "2 for Newton on a quadratic"
+    if optimizer_name in _ADAPTIVE:
+        return None, "adaptive step sizes have no fixed stability limit"
+    if curvature is None:
+        return None, "the Hessian at the start is not finite"
+    if curvature <= 0:
+        return None, (
+            f"no stability limit here: the surface curves down or is flat at the start "
+            f"(λ_max = {curvature:.3g} ≤ 0)"
+        )
+    if optimizer_name == "momentum":
+        beta = float(hyperparameters.get("beta", 0.9))
+        return 2 * (1 + beta) / curvature, "2(1 + β)/λ_max"
+    if optimizer_name == "nesterov":
+        beta = float(hyperparameters.get("beta", 0.9))
+        return 2 * (1 + beta) / ((1 + 2 * beta) * curvature), "2(1 + β)/((1 + 2β) λ_max)"
+    return 2 / curvature, "2/λ_max"
+
+
+def step_size_range(optimizer_name: str, surface, curvature: float | None):
+    """``(low, high, default)`` of the step-size slider: it reaches past the stability limit.
+
+    For the gradient-descent family the scale is 2/λ over the positive curvatures λ_max
+    at the start and at the surface's minima (where a converging run ends): the default
+    is half the smallest such limit, and the range reaches five times the largest.
+    """
+    if optimizer_name == "newton":
+        return 1e-2, 10**0.7, 1.0
+    if optimizer_name in _ADAPTIVE:
+        (x0, x1), (y0, y1) = surface.domain
+        width = min(x1 - x0, y1 - y0)
+        return width * 1e-4, width, width / 40
+    curvatures = [curvature] + [largest_curvature(surface, m) for m in surface.minima]
+    positive = [c for c in curvatures if c is not None and c > 0]
+    if not positive:
+        return 1e-3, 10**0.7, 0.1
+    default = 1 / max(positive)
+    return default * 2e-3, 10 / min(positive), default
+
+
+class _Family:
+    """The runs of every step-size slider position, computed together as one batched run.
+
+    A step-size change then costs a look-up; a shorter run is a prefix of a longer one.
+    """
+
+    def __init__(self, surface, optimizer, start, steps: int, exponents: np.ndarray) -> None:
+        self.exponents = exponents
+        self.batch = descend(surface, optimizer, start=start, steps=steps)
+        self.steps = steps
+
+    def run(self, lr: float, steps: int, optimizer_repr: str, objective: str) -> Path | None:
+        """The run at this step size, if it is a slider position; cut to ``steps``."""
+        offset = np.abs(self.exponents - math.log10(lr))
+        index = int(np.argmin(offset))
+        if offset[index] > 1e-9 or steps > self.steps:
+            return None
+        diverged_at = int(self.batch.diverged_at[index])
+        stop = steps + 1 if diverged_at < 0 or diverged_at > steps else diverged_at
+        return Path(
+            self.batch.points[:stop, index].copy(),
+            self.batch.losses[:stop, index].copy(),
+            self.batch.grads[:stop, index].copy(),
+            stop <= steps,
+            stop if stop <= steps else None,
+            optimizer=optimizer_repr,
+            objective=objective,
+        )
+
+
+def _surface_table(surface) -> tuple[dict, str]:
+    table = {name: surfaces.get(name) for name in surfaces.names()}
+    if isinstance(surface, Surface):
+        table[surface.name] = surface
+        return table, surface.name
+    if surface not in table:
+        raise ValueError(
+            f"surface must be a Surface or one of: {', '.join(surfaces.names())}; got {surface!r}"
+        )
+    return table, surface
+
+
+def _optimizer_choice(optimizer) -> tuple[str, dict]:
+    """The optimizer's short name and its hyper-parameters."""
+    if optimizer is None:
+        optimizer = "gd"
+    if isinstance(optimizer, str):
+        return optimizer, optimizers.get(optimizer).hyperparameters()
+    by_type = {type(optimizers.get(name)): name for name in optimizers.names()}
+    if type(optimizer) not in by_type:
+        raise ValueError(
+            f"optimizer must be a name ({', '.join(optimizers.names())}) or one of "
+            f"gdviz.optimizers' classes; got {optimizer!r}"
+        )
+    hyperparameters = optimizer.hyperparameters()
+    if any(np.ndim(v) for v in hyperparameters.values()):
+        raise ValueError(
+            f"the explorer runs one optimizer: give scalar hyper-parameters; got {optimizer!r}"
+        )
+    return by_type[type(optimizer)], hyperparameters
+
+
+class DescentExplorer(Explorer):
+    """Descent on a 2-D surface: the path on the contours and the loss at each step.
+
+    Parameters
+    ----------
+    surface : str or Surface
+        A built-in surface's name (see :func:`gdviz.surfaces.names`) or a surface.
+    optimizer : str or Optimizer, optional
+        A short name (see :func:`gdviz.optimizers.names`) or an optimizer; plain gradient
+        descent by default. Its ``lr`` starts the step-size slider.
+    start : array_like of shape (2,), optional
+        Where the descent starts; the surface's own start by default. Click on the
+        contours to move it.
+    steps : int
+        The number of steps, 1 to 100,000.
+    backend : {"ipympl", "inline"}, optional
+        See :func:`gdviz.widgets.base.choose_backend`.
+
+    Attributes
+    ----------
+    controls : dict
+        ``"surface"``, ``"optimizer"``, ``"step_size"``, ``"steps"``, ``"play"``, ``"frame"``.
+    result : Path
+        The current run. A diverged run stops at its last finite point.
+    limit_readout : ipywidgets.HTML
+        The step size relative to the stability limit, e.g. ``lr = 0.5 × limit (2/λ_max = 0.2)``.
+
+    Examples
+    --------
+    >>> explorer = DescentExplorer("rosenbrock", optimizer="momentum", backend="inline")
+    >>> explorer.controls["steps"].value = 300
+    >>> explorer.result.steps
+    300
+    """
+
+    def __init__(
+        self,
+        surface: str | Surface = "quadratic",
+        optimizer: str | optimizers.Optimizer | None = None,
+        start=None,
+        *,
+        steps: int = 100,
+        backend: str | None = None,
+    ) -> None:
+        self._surfaces, surface_name = _surface_table(surface)
+        optimizer_name, self._hyperparameters = _optimizer_choice(optimizer)
+        if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
+            raise ValueError(f"steps must be a whole number from 1 to {MAX_STEPS}; got {steps!r}")
+        if not 1 <= steps <= MAX_STEPS:
+            raise ValueError(f"steps must be from 1 to {MAX_STEPS}; got {steps}")
+        self._start = self._check_start(start, self._surfaces[surface_name])
+        self._family: _Family | None = None
+        self._limit_text = ""
+        self._surface_artists: list = []
+        self._colorbar = None
+
+        with plotting.projector_style():
+            figure = Figure(figsize=(11, 4.6), layout="constrained")
+            self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
+            self._path = plotting.PathArtist(self._ax, color=plotting.COLORS[1], label="path")
+            self._status_text = self._ax.text(
+                0.02,
+                0.97,
+                "",
+                transform=self._ax.transAxes,
+                va="top",
+                fontsize=12,
+                bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85},
+            )
+            (self._loss_line,) = self._loss_ax.plot([], [], color=plotting.COLORS[1])
+            (self._loss_marker,) = self._loss_ax.plot(
+                [], [], "o", color=plotting.COLORS[1], markeredgecolor="black", markersize=9
+            )
+            self._loss_ax.set_xlabel("step")
+            self._loss_ax.set_ylabel("loss")
+            self._loss_ax.set_title("loss at each step")
+            self._loss_ax.grid(True, which="major", alpha=0.3)
+        super().__init__(
+            figure,
+            caption=(
+                "Raise the step size past the stability limit and watch the path overshoot, "
+                "then diverge; click on the contours to start elsewhere; press play."
+            ),
+            backend=backend,
+        )
+        self.view.animate(*self._path.artists, self._status_text)
+        self.view.animate(self._loss_line, self._loss_marker)
+
+        self.add_control(
+            "surface",
+            widgets.Dropdown(
+                options=list(self._surfaces), value=surface_name, description="surface"
+            ),
+        )
+        self.add_control(
+            "optimizer",
+            widgets.Dropdown(
+                options=optimizers.names(), value=optimizer_name, description="optimizer"
+            ),
+        )
+        self.add_control("step_size", log_slider("step size", 0.1, 1e-3, 1.0))
+        self.add_control("steps", int_slider("steps", steps, 1, max(1000, steps)))
+        self.add_animation(steps)
+        self.limit_readout = widgets.HTML()
+        self.arrange(
+            ["surface", "optimizer"],
+            ["step_size", self.limit_readout],
+            ["steps"],
+            ["play", "frame"],
+        )
+        self.watch(["surface"], self._change_surface, redraw=True)
+        self.watch(["optimizer"], self._change_optimizer, redraw=True)
+        self.watch(["step_size"], self._change_step_size)
+        self.watch(["steps"], self._change_steps)
+        self.watch(["frame"], self._show_frame)
+        self.on_click(self._clicked)
+
+        given_lr = optimizer.lr if isinstance(optimizer, optimizers.Optimizer) else None
+        with self.holding():
+            self._draw_surface()
+            self._set_step_size_range(given_lr)
+            self.run(self._recompute, redraw=True)
+
+    # the numbers ------------------------------------------------------------------
+
+    @property
+    def surface(self) -> Surface:
+        """The surface being descended."""
+        return self._surfaces[self.controls["surface"].value]
+
+    @property
+    def start(self) -> np.ndarray:
+        """Where the descent starts (a copy)."""
+        return self._start.copy()
+
+    def optimizer(self, lr: float | np.ndarray | None = None) -> optimizers.Optimizer:
+        """The current optimizer, at the slider's step size unless ``lr`` is given."""
+        params = dict(self._hyperparameters)
+        params["lr"] = self.controls["step_size"].value if lr is None else lr
+        return optimizers.get(self.controls["optimizer"].value, **params)
+
+    @staticmethod
+    def _check_start(start, surface) -> np.ndarray:
+        if start is None:
+            return np.array(surface.start, dtype=float)
+        point = np.array(start, dtype=float)
+        if point.shape != (2,) or not np.all(np.isfinite(point)):
+            raise ValueError(f"start must be two finite numbers (x, y); got {start!r}")
+        return point
+
+    def curvature(self) -> float | None:
+        """λ_max of the Hessian at the start."""
+        return largest_curvature(self.surface, self._start)
+
+    def _slider_exponents(self) -> np.ndarray:
+        slider = self.controls["step_size"]
+        count = round((slider.max - slider.min) * STOPS_PER_DECADE) + 1
+        return np.round((slider.min + np.arange(count) / STOPS_PER_DECADE) * STOPS_PER_DECADE) / (
+            STOPS_PER_DECADE
+        )
+
+    def _compute_family(self) -> None:
+        exponents = self._slider_exponents()
+        lrs = (10.0**exponents)[:, None]
+        steps = self.controls["steps"].value
+        self._family = _Family(self.surface, self.optimizer(lrs), self._start, steps, exponents)
+
+    def _current_run(self) -> Path:
+        optimizer = self.optimizer()
+        steps = self.controls["steps"].value
+        run = None
+        if self._family is not None:
+            run = self._family.run(
+                optimizer.lr, steps, repr(optimizer), getattr(self.surface, "name", "")
+            )
+        if run is None:
+            run = descend(self.surface, optimizer, start=self._start, steps=steps)
+        return run
+
+    # callbacks ----------------------------------------------------------------------
+
+    def _change_surface(self) -> None:
+        self._start = np.array(self.surface.start, dtype=float)
+        self._draw_surface()
+        self._set_step_size_range()
+        self._recompute()
+
+    def _change_optimizer(self) -> None:
+        self._hyperparameters = optimizers.get(self.controls["optimizer"].value).hyperparameters()
+        self._set_step_size_range()
+        self._recompute()
+
+    def _change_step_size(self) -> None:
+        self._update_run()
+
+    def _change_steps(self) -> None:
+        steps = self.controls["steps"].value
+        if self._family is None or steps > self._family.steps:
+            self._compute_family()
+        self._fit_steps_axis(steps)
+        self.view.invalidate()
+        self._update_run()
+
+    def _clicked(self, ax, x: float, y: float) -> None:
+        if ax is self._ax:
+            self.set_start(x, y)
+
+    def set_start(self, x: float, y: float) -> None:
+        """Start the descent at ``(x, y)`` (what a click on the contours does)."""
+        self._start = self._check_start((x, y), self.surface)
+        self.run(self._recompute, redraw=True)
+
+    def _recompute(self) -> None:
+        """A new family of runs (new surface, optimizer or start): rescale the loss panel."""
+        self._compute_family()
+        steps = self.controls["steps"].value
+        self._fit_steps_axis(steps)
+        self._fit_loss_axes(self._family.batch.losses, always=True)
+        self._update_run()
+
+    def _update_run(self) -> None:
+        self.result = self._current_run()
+        self._fit_loss_axes(self.result.losses)
+        steps = self.result.steps
+        play = self.controls["play"]
+        play.step = max(1, math.ceil(steps / 200))
+        self.set_frames(steps)
+        self._show_readouts()
+        self._draw_run(steps)
+
+    def _show_frame(self) -> None:
+        self._draw_run(min(self.controls["frame"].value, self.result.steps))
+
+    # drawing ------------------------------------------------------------------------
+
+    def _draw_surface(self) -> None:
+        if self._colorbar is not None:
+            self._colorbar.remove()  # before its contours: it restores the axes they are on
+        for artist in self._surface_artists:
+            artist.remove()
+        before = set(self._ax.get_children())
+        self._ax.set_aspect("auto")
+        with plotting.projector_style():
+            filled = plotting.contour(self._ax, self.surface)
+        self._surface_artists = [a for a in self._ax.get_children() if a not in before]
+        self._colorbar = filled.colorbar
+        _, _, values = plotting.grid(self.surface, 60)
+        self._loss_ax.set_yscale("log" if np.nanmin(values) >= 0 else "linear")
+        # minor ticks over many decades cost a full redraw time and add nothing
+        self._loss_ax.yaxis.set_minor_locator(NullLocator())
+
+    def _fit_steps_axis(self, steps: int) -> None:
+        margin = 0.02 * steps  # room for the marker at the last step
+        self._loss_ax.set_xlim(-margin, steps + margin)
+
+    def _fit_loss_axes(self, losses: np.ndarray, *, always: bool = False) -> None:
+        """Fit the loss axis to these losses if they leave it (a full redraw, so rarely).
+
+        ``losses`` has the steps in its first axis; the family's runs share their start.
+        """
+        log = self._loss_ax.get_yscale() == "log"
+        finite = losses[np.isfinite(losses)]
+        if log:
+            finite = finite[finite > 0]
+        if finite.size == 0:
+            return
+        low, high = float(finite.min()), float(finite.max())
+        if log:
+            # below 1e-16 of the start the run has converged: nothing to see down there
+            start = float(np.max(np.abs(losses[0])))
+            low = max(low, start * 1e-16) if start > 0 else low
+            wanted = (low / 2, high * 2)
+        else:
+            margin = 0.05 * (high - low) if high > low else 1.0
+            wanted = (low - margin, high + margin)
+        current = self._loss_ax.get_ylim()
+        if always or wanted[0] < current[0] or wanted[1] > current[1]:
+            self._loss_ax.set_ylim(*wanted)
+            self.view.invalidate()
+
+    def _draw_run(self, frame: int) -> None:
+        run = self.result
+        self._path.update(run.points, upto=frame)
+        shown = plotting.thin(frame + 1)
+        self._loss_line.set_data(shown, run.losses[shown])
+        self._loss_marker.set_data([frame], [run.losses[frame]])
+        self._status_text.set_text(self._describe(frame))
+        self._status_text.set_color(plotting.COLORS[1] if run.diverged else "black")
+
+    def _describe(self, frame: int) -> str:
+        run = self.result
+        text = f"{self._limit_text}\nstep {frame}: loss {run.losses[frame]:.3g}"
+        if run.diverged:
+            text += f"\ndiverged at step {run.diverged_at}"
+        return text
+
+    def _set_step_size_range(self, lr: float | None = None) -> None:
+        name = self.controls["optimizer"].value
+        low, high, default = step_size_range(name, self.surface, self.curvature())
+        slider = self.controls["step_size"]
+        value = snap(default) if lr is None else float(lr)
+        low, high = min(low, value), max(high, value)
+        exponents = (
+            math.floor(math.log10(low) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
+            math.ceil(math.log10(high) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
+        )
+        with self.holding():
+            # widen first, so that neither bound is ever set past the other
+            slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
+            slider.value = value
+            slider.min, slider.max = exponents
+
+    def _show_readouts(self) -> None:
+        lr = self.controls["step_size"].value
+        name = self.controls["optimizer"].value
+        curvature = self.curvature()
+        limit, formula = stability_limit(name, self._hyperparameters, curvature)
+        if limit is None:
+            readout = f"lr = {lr:.3g}; {formula}"
+            self._limit_text = f"lr = {lr:.3g}"
+        else:
+            where = (
+                "" if has_constant_curvature(self.surface) else ", from the Hessian at the start"
+            )
+            value = f"{formula} = {limit:.3g}" if "λ" in formula else formula
+            readout = f"lr = {lr / limit:.3g} × limit ({value}{where})"
+            self._limit_text = f"lr = {lr:.3g} = {lr / limit:.2g} × limit"
+        self.limit_readout.value = readout
+        run = self.result
+        if run.diverged:
+            self.show_status(f"{run.optimizer}: diverged at step {run.diverged_at}. {readout}.")
+        else:
+            self.show_status(
+                f"{run.optimizer}: {run.steps} steps, loss {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
+            )
+
+    def summary(self) -> str:
+        run = self.result
+        outcome = (
+            f"diverged at step {run.diverged_at}"
+            if run.diverged
+            else f"{run.steps} steps → loss {run.losses[-1]:.2g}"
+        )
+        return f"DescentExplorer: {run.objective}, {run.optimizer}, {outcome}"
