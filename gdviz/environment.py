@@ -10,7 +10,7 @@ Examples
 >>> versions = {"python": "3.11.9", "gdviz": "0.1.0", "numpy": "2.4.6", "matplotlib": "3.11.2",
 ...             "ipywidgets": "8.1.9", "ipympl": "0.10.0", "jupyterlab_widgets": "3.0.17"}
 >>> check_environment(versions=versions, in_kernel=True, extensions=set(LAB_EXTENSIONS.values()))
-✅ Correct: ready for the lessons (Python 3.11.9, gdviz 0.1.0, numpy 2.4.6, matplotlib 3.11.2, ipywidgets 8.1.9, ipympl 0.10.0), running in a Jupyter kernel.
+✅ Ready: the lessons can run here (Python 3.11.9, gdviz 0.1.0, numpy 2.4.6, matplotlib 3.11.2, ipywidgets 8.1.9, ipympl 0.10.0), running in a Jupyter kernel.
 >>> print(check_environment(versions={**versions, "ipympl": None}, in_kernel=True).message)
 missing: ipympl (figures that redraw in place). Fix: in a terminal, in the gdviz folder, run `make lab` (see the README), or run `%pip install "ipympl>=0.9.4"` in a cell of this notebook; then restart JupyterLab itself (not only the kernel) and reload this page.
 """
@@ -21,6 +21,7 @@ import importlib.metadata
 import os
 import re
 import sys
+from dataclasses import dataclass
 
 from .exercises import Feedback
 
@@ -46,6 +47,14 @@ FIX = (
     '`%pip install "{spec}"` in a cell of this notebook; then restart JupyterLab itself '
     "(not only the kernel) and reload this page."
 )
+
+
+@dataclass(frozen=True, repr=False)
+class SetupCheck(Feedback):
+    """A :class:`~gdviz.exercises.Feedback` that reads "Ready" or "Not ready" instead of "Correct"."""
+
+    def __repr__(self) -> str:
+        return f"{'✅ Ready' if self.correct else '❌ Not ready'}: {self.message}"
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
@@ -104,7 +113,7 @@ def lab_extensions_found() -> set[str]:
     }
 
 
-def check_environment(versions=None, in_kernel=None, extensions=None) -> Feedback:
+def check_environment(versions=None, in_kernel=None, extensions=None) -> SetupCheck:
     """Check that the lessons can run here: packages, versions, kernel and JupyterLab extensions.
 
     Parameters
@@ -119,12 +128,13 @@ def check_environment(versions=None, in_kernel=None, extensions=None) -> Feedbac
 
     Returns
     -------
-    Feedback
-        Correct when everything the lessons need is installed in a recent enough version
-        and this runs in a Jupyter kernel; the message names the versions. Otherwise the
-        message says what is missing or too old and how to fix it. An extension not found
-        in this environment is only a note (JupyterLab may run from another environment,
-        as on some hubs); the widget cell after the check shows whether the browser side works.
+    SetupCheck
+        A :class:`~gdviz.exercises.Feedback`, correct when everything the lessons need is
+        installed in a recent enough version and this runs in a Jupyter kernel; the message
+        names the versions. Otherwise the message says what is missing or too old and how
+        to fix it. An extension not found in this environment is only a note (JupyterLab
+        may run from another environment, as on some hubs); the widget cell after the
+        check shows whether the browser side works.
     """
     versions = installed_versions() if versions is None else dict(versions)
     in_kernel = in_jupyter_kernel() if in_kernel is None else bool(in_kernel)
@@ -170,20 +180,20 @@ def check_environment(versions=None, in_kernel=None, extensions=None) -> Feedbac
                 "Fix: create the environment again with a newer Python (`make venv` uses "
                 "python3; see the README), then restart JupyterLab."
             )
-        return Feedback(False, "; ".join(problems) + ". " + fix)
+        return SetupCheck(False, "; ".join(problems) + ". " + fix)
 
     named = ", ".join(
         [f"Python {python}", f"gdviz {versions.get('gdviz')}"]
         + [f"{name} {versions[name]}" for name, _, _ in REQUIREMENTS]
     )
     if not in_kernel:
-        return Feedback(
+        return SetupCheck(
             False,
             f"the packages are here ({named}), but this is not a Jupyter kernel: sliders and "
             "interactive figures only work inside JupyterLab or Jupyter Notebook. Start it "
             "with `make lab` (see the README) and open the notebook there.",
         )
-    message = f"ready for the lessons ({named}), running in a Jupyter kernel."
+    message = f"the lessons can run here ({named}), running in a Jupyter kernel."
     absent = [pkg for pkg, ext in LAB_EXTENSIONS.items() if ext not in extensions]
     if absent:
         message += (
@@ -192,4 +202,4 @@ def check_environment(versions=None, in_kernel=None, extensions=None) -> Feedbac
             "if the slider below shows 'Error displaying widget', install "
             f"{' and '.join(absent)} where JupyterLab runs and restart JupyterLab."
         )
-    return Feedback(True, message)
+    return SetupCheck(True, message)

@@ -3,7 +3,8 @@
 import pytest
 
 from gdviz import environment
-from gdviz.environment import LAB_EXTENSIONS, check_environment
+from gdviz.environment import LAB_EXTENSIONS, SetupCheck, check_environment
+from gdviz.exercises import Feedback
 
 GOOD = {
     "python": "3.11.9",
@@ -114,3 +115,15 @@ def test_plain_python_is_not_a_kernel():
 )
 def test_version_tuple_reads_leading_numbers(version, expected):
     assert environment._version_tuple(version) == expected
+
+
+def test_result_is_a_feedback_that_reads_ready():
+    feedback = check()
+    assert isinstance(feedback, Feedback)
+    assert isinstance(feedback, SetupCheck)
+    assert repr(feedback).startswith("✅ Ready: the lessons can run here")
+    assert "✅ Ready" in feedback._repr_html_()
+
+
+def test_problem_reads_not_ready():
+    assert repr(check(ipympl=None)).startswith("❌ Not ready: missing: ipympl")
