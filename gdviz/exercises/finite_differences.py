@@ -229,18 +229,37 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
     )
 
 
+def lesson_function(x):
+    """``f(x) = sin x + x²/4``, the lesson's function of one variable (elementwise)."""
+    return np.sin(x) + x**2 / 4
+
+
+def lesson_derivative(x):
+    """``f′(x) = cos x + x/2``."""
+    return np.cos(x) + x / 2
+
+
+LESSON_X = 1.0
+"""Where the lesson differentiates :func:`lesson_function`."""
+
+
 def _best_central_step() -> float:
-    """The best float64 central-difference step for ``sin`` at 1 (the lesson's example)."""
-    return difference_errors(
-        np.sin, np.cos, 1.0, methods=("central",), precisions=("float64",)
-    ).best_h("central")
+    """The best float64 central-difference step for the lesson's function at x = 1."""
+    errors = difference_errors(
+        lesson_function,
+        lesson_derivative,
+        LESSON_X,
+        methods=("central",),
+        precisions=("float64",),
+    )
+    return errors.best_h("central")
 
 
 def check_best_step(h) -> Feedback:
     """Check a step ``h`` read off the plot as the best for central differences in float64.
 
-    Right within a factor of 10 of about 1e-5 (the textbook ``ε^(1/3)`` ≈ 6e-6, what the
-    lesson's curve shows). A hint otherwise: in the round-off region, at the forward
+    Right within a factor of 10 of the best step for ``sin x + x²/4`` at ``x = 1`` (the
+    lesson's curve): about 6e-6, the textbook ``ε^(1/3)``. A hint otherwise: in the round-off region, at the forward
     difference's best (``√ε`` ≈ 1e-8), or in the truncation region. Never raises.
     """
     if _is_placeholder(h):

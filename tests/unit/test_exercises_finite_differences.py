@@ -6,6 +6,7 @@ import pytest
 from gdviz import gradient_check
 from gdviz.exercises.finite_differences import (
     _SLIPS,
+    _best_central_step,
     check_best_step,
     check_fixed_gradient,
     planted_bug_data,
@@ -166,3 +167,7 @@ def test_placeholder_step_is_not_attempted():
 @pytest.mark.parametrize("bad", [0.0, -1e-5, float("nan"), "small"])
 def test_step_that_is_not_a_positive_number_is_explained(bad):
     assert not check_best_step(bad).correct
+
+
+def test_lesson_best_step_is_near_cube_root_of_epsilon():
+    assert 1e-6 < _best_central_step() < 1e-5
