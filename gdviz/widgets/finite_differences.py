@@ -476,8 +476,11 @@ class FiniteDifferenceExplorer(Explorer):
             for method in METHODS
             for precision in PRECISIONS
         }
+        # the analytical gradient is given by value: it is taken at the real point, whatever
+        # the method perturbs
+        analytical = np.asarray(self.surface.grad(self.point), dtype=float)
         check = gradient_check(
-            self.surface, self.surface.grad, self.point, h=h, method=self.controls["method"].value
+            self.surface, analytical, self.point, h=h, method=self.controls["method"].value
         )
         self.result = FiniteDifferenceResult(
             x=x, h=h, estimates=estimates, errors=self._errors, check=check
@@ -514,8 +517,7 @@ class FiniteDifferenceExplorer(Explorer):
     def _show_check(self) -> None:
         r, p = self.result, self.point
         (x0, x1), (y0, y1) = self.surface.domain
-        analytical = np.asarray(self.surface.grad(p), dtype=float)
-        numerical = r.check.numerical.reshape(analytical.shape)
+        analytical, numerical = r.check.analytical, r.check.numerical
         scale = max(np.linalg.norm(analytical), np.linalg.norm(numerical))
         # both arrows on one scale, so a wrong length shows as well as a wrong direction
         length = 0.2 * min(x1 - x0, y1 - y0) / scale if scale > 0 and np.isfinite(scale) else 0.0
