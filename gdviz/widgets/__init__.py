@@ -7,5 +7,14 @@ Each explorer is an ``ipywidgets.VBox``: display it as a cell's last expression.
 
 from .base import Explorer, FigureView, choose_backend
 from .descent import DescentExplorer
+from .finite_differences import FiniteDifferenceExplorer
+from .minibatch import MinibatchExplorer
 
-__all__ = ["DescentExplorer", "Explorer", "FigureView", "choose_backend"]
+__all__ = [
+    "DescentExplorer",
+    "Explorer",
+    "FigureView",
+    "FiniteDifferenceExplorer",
+    "MinibatchExplorer",
+    "choose_backend",
+]
