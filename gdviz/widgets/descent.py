@@ -233,7 +233,7 @@ class DescentExplorer(Explorer):
         self._colorbar = None
 
         with plotting.projector_style():
-            figure = Figure(figsize=(11, 4.6), layout="constrained")
+            figure = Figure(figsize=(10, 4.2), layout="constrained")
             self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
             self._path = plotting.PathArtist(self._ax, color=plotting.COLORS[1], label="path")
             self._status_text = self._ax.text(
@@ -261,7 +261,8 @@ class DescentExplorer(Explorer):
             ),
             backend=backend,
         )
-        self.view.animate(*self._path.artists, self._status_text)
+        self.view.animate(*self._path.artists)
+        self.view.show_in_static_picture_only(self._status_text)
         self.view.animate(self._loss_line, self._loss_marker)
 
         self.add_control(

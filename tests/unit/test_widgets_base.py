@@ -83,7 +83,7 @@ def test_the_ipympl_canvas_leaves_the_users_backend_and_figures_alone():
         explorer = Echo("ipympl")
         assert matplotlib.get_backend() == backend
         assert plt.fignum_exists(user_figure.number)
-        assert type(explorer.view.widget).__name__ == "Canvas"
+        assert type(explorer.view.widget).__mro__[1].__name__ == "Canvas"  # ipympl's
         assert explorer.view.widget.header_visible is False
         assert explorer.view.widget.resizable is False
     finally:
@@ -205,6 +205,42 @@ def test_ipympl_sends_only_the_changed_region_after_a_blit():
     assert len(sent) == 1
     assert canvas._current_image_mode == "diff"
     assert sent[0].startswith(b"\x89PNG")
+
+
+def test_the_fast_png_encoder_keeps_every_pixel():
+    rng = np.random.default_rng(0)
+    pixels = np.zeros((40, 30, 4), np.uint8)
+    pixels[5:20, 3:17] = rng.integers(0, 256, (15, 14, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(base.encode_png(pixels))))
+    np.testing.assert_array_equal(decoded, pixels)
+
+
+def test_the_diff_ipympl_sends_is_exactly_what_changed():
+    echo = Echo("ipympl")
+    canvas = echo.view.canvas
+    canvas.syncing_data_url = False
+    sent = []
+    canvas.send_binary = sent.append
+    before = np.asarray(canvas.buffer_rgba()).copy()
+    echo.controls["h"].value = 0.6
+    after = np.asarray(canvas.buffer_rgba()).copy()
+    diff = np.asarray(Image.open(io.BytesIO(sent[0])))
+    changed = np.any(before != after, axis=-1)
+    assert changed.any()
+    np.testing.assert_array_equal(diff[changed], after[changed])
+    assert not diff[~changed].any()
+
+
+def test_static_only_artists_are_hidden_live_and_shown_in_the_picture():
+    echo = Echo("inline")
+    note = echo.ax.text(0.5, 0.5, "for static viewers", fontsize=30)
+    echo.view.show_in_static_picture_only(note)
+    echo.view.refresh(full=True)
+    live = np.asarray(Image.open(io.BytesIO(bytes(echo.view.widget.value))))
+    static = np.asarray(Image.open(io.BytesIO(echo.view.png())))
+    assert not note.get_visible()
+    assert live.shape == static.shape
+    assert np.any(live != static)
 
 
 def test_an_executed_notebook_keeps_the_picture_and_the_summary(tmp_path):
