@@ -8,6 +8,7 @@ Default target: notebooks/. For each notebook, in sorted order:
   notebook's folder, with PYTHONHASHSEED=0 and SOURCE_DATE_EPOCH=0;
 * every cell runs top to bottom with a per-cell timeout (default 120 s; nbclient can stall on
   `ipywidgets.interact` cells until the timeout, so keep it short);
+* consecutive stream outputs are merged (their chunking depends on timing);
 * no widget state is saved (`metadata.widgets` is removed) and no per-cell timing metadata;
 * widget model ids in outputs, random on every run, are replaced by ids derived from the
   notebook name and their order, so re-running an unchanged notebook gives an unchanged file.
@@ -74,6 +75,7 @@ def execute(path: Path, timeout: int, kernel_name: str) -> nbformat.NotebookNode
         allow_errors=False,
         record_timing=False,
         store_widget_state=False,
+        coalesce_streams=True,  # one stdout output per cell, however the kernel chunked it
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     client.execute()
