@@ -182,10 +182,11 @@ class DirectionExplorer(Explorer):
             self._slice_line,
             self._tangent,
             self._slice_dot,
-            self._slice_text,
             self._slope_marker,
             self._slope_stem,
         )
+        # text is slow to redraw; live, the status line below the figure says the same
+        self.view.show_in_static_picture_only(self._slice_text)
         self.add_control(
             "angle", float_slider("direction θ (°)", float(angle) % 360, 0.0, 360.0, step=1.0)
         )

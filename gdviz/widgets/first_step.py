@@ -105,7 +105,9 @@ class FirstStepExplorer(Explorer):
             ),
             backend=backend,
         )
-        self.view.animate(self._path, self._start, self._end, self._text)
+        self.view.animate(self._path, self._start, self._end)
+        # text is slow to redraw; live, the status line below the figure says the same
+        self.view.show_in_static_picture_only(self._text)
         self.add_control("step_size", float_slider("step size", step_size, 0.01, 1.2, step=0.01))
         self.add_control("steps", int_slider("steps", steps, 1, 10))
         self.watch(["step_size", "steps"], self._update)
