@@ -292,15 +292,6 @@ class FiniteDifferenceExplorer(Explorer):
             [], [], "s", color=METHOD_COLORS["central"], markersize=7, markeredgecolor="black"
         )
         (self._here,) = ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=9)
-        self._h_text = ax.text(
-            0.03,
-            0.97,
-            "",
-            transform=ax.transAxes,
-            va="top",
-            fontsize=12,
-            bbox={"facecolor": "white", "edgecolor": "0.8", "alpha": 0.9},
-        )
         ax.set_xlabel("x")
         ax.set_ylabel("f(x)")
         ax.set_title(f"f(x) = {self.name}: secants → tangent")
@@ -420,7 +411,6 @@ class FiniteDifferenceExplorer(Explorer):
             self._forward_points,
             self._central_points,
             self._here,
-            self._h_text,
             *self._error_curves.values(),
             *self._error_marks.values(),
             self._h_line,
@@ -505,7 +495,6 @@ class FiniteDifferenceExplorer(Explorer):
         self._secants["complex"].set_data(ends, fx + r.estimate("complex") * (ends - x))
         self._forward_points.set_data([x, x + h], [fx, f_plus])
         self._central_points.set_data([x - h, x + h], [f_minus, f_plus])
-        self._h_text.set_text(f"x₀ = {x:.2f},  h = {h:.1e}")
 
     def _show_errors(self) -> None:
         r = self.result

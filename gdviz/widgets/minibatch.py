@@ -43,7 +43,7 @@ from .base import Explorer, int_slider, log_slider
 DEFAULT_EXAMPLES = 1024
 """Examples in the default data set: enough that a batch of 256 is a real mini-batch."""
 
-CLOUD_BATCHES = 150
+CLOUD_BATCHES = 100
 """How many mini-batch gradients the cloud shows at the current point."""
 
 FULL_COLOR, MINI_COLOR = COLORS[0], COLORS[1]
@@ -368,9 +368,8 @@ class MinibatchExplorer(Explorer):
             0.03,
             "",
             transform=ax_cloud.transAxes,
-            fontsize=11,
+            fontsize=12,
             va="bottom",
-            bbox={"facecolor": "white", "edgecolor": "0.8", "alpha": 0.9},
         )
         ax_cloud.axhline(0, color="0.8", linewidth=0.8)
         ax_cloud.axvline(0, color="0.8", linewidth=0.8)
@@ -496,9 +495,9 @@ class MinibatchExplorer(Explorer):
         self._full_path.update(full.points, upto=j)
         self._mini_path.update(mini.points, upto=i)
 
-        W, B = self._grid
-        batch_loss = problem.loss(np.stack([W, B], axis=-1), batch) - self._best_loss
-        generator = contour_generator(W, B, batch_loss, line_type=LineType.Separate)
+        weights, biases = self._grid
+        batch_loss = problem.loss(np.stack([weights, biases], axis=-1), batch) - self._best_loss
+        generator = contour_generator(weights, biases, batch_loss, line_type=LineType.Separate)
         self._batch_contours.set_segments(
             [line for lines in generator.multi_lines(self._levels[::2]) for line in lines]
         )
@@ -525,9 +524,11 @@ class MinibatchExplorer(Explorer):
             if run.diverged
         ]
         self._diverged_text.set_text("\n".join(gone))
+        spread = self.cloud.spread
         self.show_status(
-            f"step {i} of {mini.steps}: loss {mini.losses[i]:.4g} "
-            f"(full batch {full.losses[j]:.4g})" + "".join(f"; {note}" for note in gone)
+            f"step {i} of {mini.steps}: loss {mini.losses[i]:.4g} (full batch {full.losses[j]:.4g}); "
+            f"batch gradients spread {spread:.3g} around the full one, spread × √B = "
+            f"{spread * np.sqrt(self.cloud.batch_size):.3g}" + "".join(f"; {note}" for note in gone)
         )
 
     def _show_cloud(self, cloud) -> None:
@@ -540,11 +541,8 @@ class MinibatchExplorer(Explorer):
             cloud.full[1] + cloud.spread * np.sin(angle),
         )
         self._full_arrow.set_positions((0, 0), cloud.full)
-        root = np.sqrt(cloud.batch_size)
-        self._cloud_text.set_text(
-            f"B = {cloud.batch_size}: spread {cloud.spread:.3g}\n"
-            f"spread × √B = {cloud.spread * root:.3g}"
-        )
+        # text is the costliest artist to redraw: the figure keeps it short
+        self._cloud_text.set_text(f"spread {cloud.spread:.2g}")
 
     def summary(self) -> str:
         c = self.controls
