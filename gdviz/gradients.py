@@ -33,11 +33,19 @@ VERDICTS = (
 )
 
 
+def _positive(name: str, value) -> float:
+    """``value`` as a float, or a ``ValueError`` naming it unless it is finite and > 0."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}") from None
+    if not (np.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a finite number > 0; got {number!r}")
+    return number
+
+
 def _check_step(h: float) -> float:
-    h = float(h)
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"h must be a finite number > 0; got {h!r}")
-    return h
+    return _positive("h", h)
 
 
 def _check_method(method: str) -> str:
@@ -253,11 +261,10 @@ def gradient_check(
     """
     h = _check_step(h)
     method = _check_method(method)
-    tol = float(tol)
-    if not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a finite number > 0; got {tol!r}")
+    tol = _positive("tol", tol)
     work = _working_array(x, method)
-    original = np.array(work, copy=True)
+    # the analytical gradient gets a real copy of x, even when ``work`` is complex
+    original = np.array(work.real if method == "complex" else work, copy=True)
     analytical = np.asarray(grad(original.copy()) if callable(grad) else grad, dtype=float)
     if analytical.shape != work.shape:
         raise ValueError(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .datasets import load_digits, make_line, make_two_classes
-from .surfaces import Surface, as_points
+from .surfaces import Surface, _stack2x2, as_points
 
 # Logistic losses on a grid are evaluated in chunks of at most this many (point, example) pairs.
 _CHUNK = 2**21
@@ -57,6 +57,9 @@ class LinearRegression(Surface, Problem):
     ``½ pᵀ G p − cᵀ p + ½ s`` where ``G``, ``c`` and ``s`` are means of ``zᵢ zᵢᵀ``,
     ``zᵢ yᵢ`` and ``yᵢ²`` over the batch. That is why one call evaluates a whole grid of
     ``(w, b)`` for the price of a few sums over the batch, and why the Hessian is ``G``.
+    In ``(w, b)`` the forms are written out elementwise (a matrix product's rounding can
+    depend on how many points there are), so a point gives the same bits alone or in a
+    batch of runs.
     """
 
     def __init__(self, x, y, name: str = "linear regression") -> None:
@@ -72,6 +75,8 @@ class LinearRegression(Surface, Problem):
         best = np.linalg.lstsq(self._design, y, rcond=None)[0]
         super().__init__(
             self.loss,
+            self.grad,
+            self.hessian,
             name=name,
             latex=r"\frac{1}{2m}\sum_{i=1}^{m} (w\,x_i + b - y_i)^2",
             domain=((best[0] - 3, best[0] + 3), (best[1] - 3, best[1] + 3)),
@@ -80,22 +85,29 @@ class LinearRegression(Surface, Problem):
         )
 
     def _moments(self, batch):
-        rows = self._rows(batch)
-        z, y = self._design[rows], self.y[rows]
-        m = len(rows)
+        if batch is None:  # all the data, without copying it
+            z, y = self._design, self.y
+        else:
+            rows = self._rows(batch)
+            z, y = self._design[rows], self.y[rows]
+        m = len(y)
         return z.T @ z / m, z.T @ y / m, y @ y / m
 
     def loss(self, params, batch=None) -> np.ndarray:
         """Half the mean squared error of the batch, at ``params = (w, b)`` of shape ``(..., 2)``."""
         p = as_points(params, "params (w, b)")
         gram, cross, sq = self._moments(batch)
-        return 0.5 * np.einsum("...i,ij,...j->...", p, gram, p) - p @ cross + 0.5 * sq
+        w, b = p[..., 0], p[..., 1]
+        quadratic = gram[0, 0] * w * w + 2 * gram[0, 1] * w * b + gram[1, 1] * b * b
+        loss = 0.5 * quadratic - (cross[0] * w + cross[1] * b) + 0.5 * sq
+        # near a perfect fit the expanded form can round to about -1e-15: a mean of squares is >= 0
+        return np.maximum(loss, 0.0)
 
     def grad(self, params, batch=None) -> np.ndarray:
         """``(∂L/∂w, ∂L/∂b)`` over the batch, shape ``(..., 2)``."""
         p = as_points(params, "params (w, b)")
         gram, cross, _ = self._moments(batch)
-        return p @ gram - cross
+        return p[..., :1] * gram[0] + p[..., 1:] * gram[1] - cross  # p @ G - c, G symmetric
 
     def hessian(self, params, batch=None) -> np.ndarray:
         """The constant Hessian ``G``, repeated for each point: shape ``(..., 2, 2)``."""
@@ -135,10 +147,11 @@ class LogisticRegression(Surface, Problem):
         self.x, self.labels = x, labels
         self.x.flags.writeable = self.labels.flags.writeable = False
         self.n = len(x)
-        self._design = np.stack([x, np.ones_like(x)], axis=1)
         best = self._newton_minimum()
         super().__init__(
             self.loss,
+            self.grad,
+            self.hessian,
             name=name,
             latex=r"\frac{1}{m}\sum_{i=1}^{m} \log(1 + e^{z_i}) - y_i z_i,\quad z_i = w\,x_i + b",
             domain=((best[0] - 4, best[0] + 4), (best[1] - 4, best[1] + 4)),
@@ -149,18 +162,29 @@ class LogisticRegression(Surface, Problem):
     def _newton_minimum(self) -> np.ndarray:
         p = np.zeros(2)
         for _ in range(50):
-            step = np.linalg.solve(self.hessian(p), self.grad(p))
+            try:
+                step = np.linalg.solve(self.hessian(p), self.grad(p))
+            except np.linalg.LinAlgError:  # σ(1 − σ) underflows as |w| grows without bound
+                break
             p = p - step
             if np.max(np.abs(step)) < 1e-12:
                 return p
         raise ValueError("the classes are separable: the logistic loss has no finite minimum")
 
     def _scores(self, p, rows, reduce):
-        """Apply ``reduce(z, z_rows)`` to chunks of the score matrix ``z = p · zᵢ``."""
+        """Apply ``reduce(z, x_rows)`` to chunks of the score matrix ``zᵢ = w xᵢ + b``.
+
+        Scores are computed elementwise and reduced by means along the examples (no matrix
+        products, whose rounding depends on the shape), so a point gives the same bits
+        alone or in a batch of runs.
+        """
         flat = p.reshape(-1, 2)
         chunk = max(1, _CHUNK // len(rows))
-        z_rows = self._design[rows]
-        parts = [reduce(flat[i : i + chunk] @ z_rows.T, z_rows) for i in range(0, len(flat), chunk)]
+        x = self.x[rows]
+        parts = [
+            reduce(flat[i : i + chunk, :1] * x + flat[i : i + chunk, 1:], x)
+            for i in range(0, len(flat), chunk)
+        ]
         return np.concatenate(parts)
 
     def loss(self, params, batch=None) -> np.ndarray:
@@ -176,17 +200,23 @@ class LogisticRegression(Surface, Problem):
         p = as_points(params, "params (w, b)")
         rows = self._rows(batch)
         y = self.labels[rows]
-        out = self._scores(p, rows, lambda z, zr: (_sigmoid(z) - y) @ zr / len(zr))
-        return out.reshape(p.shape)
+
+        def reduce(z, x):
+            r = _sigmoid(z) - y
+            return np.stack([np.mean(r * x, axis=-1), np.mean(r, axis=-1)], axis=-1)
+
+        return self._scores(p, rows, reduce).reshape(p.shape)
 
     def hessian(self, params, batch=None) -> np.ndarray:
         """Mean of ``σ(zᵢ)(1 − σ(zᵢ)) (xᵢ, 1)(xᵢ, 1)ᵀ``, shape ``(..., 2, 2)``."""
         p = as_points(params, "params (w, b)")
         rows = self._rows(batch)
 
-        def reduce(z, zr):
+        def reduce(z, x):
             s = _sigmoid(z)
-            return np.einsum("km,mi,mj->kij", s * (1 - s), zr, zr) / len(zr)
+            r = s * (1 - s)
+            hxy = np.mean(r * x, axis=-1)
+            return _stack2x2(np.mean(r * x * x, axis=-1), hxy, hxy, np.mean(r, axis=-1))
 
         return self._scores(p, rows, reduce).reshape(*p.shape[:-1], 2, 2)
 
