@@ -294,8 +294,11 @@ _JS_KERNEL_READY = """() => {
   return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
 }"""
 
-# Runs in the page: "done" when every non-empty code cell of the visible notebook shows [n] and
-# the execution indicator is idle; the text of a dialog if one blocks the page; else false.
+# Runs in the page, on the visible notebook after `Lab.run_all` cleared the prompts:
+#   'done'     every non-empty code cell shows [n] and the execution indicator is idle;
+#   'stopped'  idle, nothing pending ([*]), some cells ran and some did not: Run All halted
+#              at an error (JupyterLab drops the rest of the queue);
+#   'dialog: TEXT' a dialog blocks the page (e.g. "Select Kernel");  false: still running.
 _JS_RUN_ALL_STATE = """(panelSelector) => {
   const dialog = document.querySelector('.jp-Dialog');
   if (dialog) return 'dialog: ' + dialog.innerText.replace(/\\s+/g, ' ').trim();
@@ -303,12 +306,19 @@ _JS_RUN_ALL_STATE = """(panelSelector) => {
   if (!panel || !panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']")) {
     return false;
   }
-  const cells = [...panel.querySelectorAll('.jp-CodeCell')].filter(
-    (cell) => (cell.querySelector('.cm-content')?.textContent ?? '').trim() !== '');
-  const numbered = cells.every((cell) => /^\\[\\d+\\]/.test(
-    (cell.querySelector('.jp-InputPrompt')?.textContent ?? '').trim()));
-  return cells.length > 0 && numbered ? 'done' : false;
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell')]
+    .filter((cell) => (cell.querySelector('.cm-content')?.textContent ?? '').trim() !== '')
+    .map((cell) => (cell.querySelector('.jp-InputPrompt')?.textContent ?? '').trim());
+  const ran = prompts.filter((p) => /^\\[\\d+\\]/.test(p)).length;
+  const pending = prompts.filter((p) => p.startsWith('[*]')).length;
+  if (prompts.length > 0 && ran === prompts.length) return 'done';
+  if (ran > 0 && pending === 0) return 'stopped';
+  return false;
 }"""
+
+
+class RunAllFailed(AssertionError):
+    """Run All Cells did not run every cell (an error stopped it, or a dialog blocked it)."""
 
 
 @dataclass
@@ -349,11 +359,15 @@ class Lab:
     def wait_for_run_all(self, timeout: float = RUN_ALL_TIMEOUT * 1000) -> None:
         """Until every non-empty code cell shows [n] and the kernel is idle.
 
-        Fails at once, with its text, if a dialog opens instead (e.g. "Select Kernel").
+        Raises RunAllFailed at once, with the error outputs, if an error stopped the run, or
+        with its text if a dialog opened instead (e.g. "Select Kernel").
         """
         state = self.page.wait_for_function(_JS_RUN_ALL_STATE, arg=PANEL, timeout=timeout)
         outcome = state.json_value()
-        assert outcome == "done", f"Run All Cells blocked by a {outcome}"
+        if outcome == "stopped":
+            raise RunAllFailed(f"Run All Cells stopped at an error: {self.error_outputs()}")
+        if outcome != "done":
+            raise RunAllFailed(f"Run All Cells blocked by a {outcome}")
         self.wait_for_idle(timeout)
 
     def run_all_and_wait(self, timeout: float = RUN_ALL_TIMEOUT * 1000) -> None:

@@ -1,10 +1,14 @@
-"""Proves the browser harness end to end on a throwaway notebook generated for the test.
+"""Proves the browser harness end to end on throwaway notebooks generated for the tests.
 
 Open in JupyterLab → Run All Cells → move an ipywidgets slider by keyboard → the ipympl
-canvas redraws (its toDataURL() changes) and nothing shows an error.
+canvas redraws (its toDataURL() changes) and nothing shows an error. And the other way round:
+an exception and a broken widget are reported, not waited on until a timeout.
 """
 
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from .conftest import RunAllFailed
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -91,3 +95,27 @@ def test_slider_redraws_ipympl_canvas(lab):
     lab.wait_for_idle()  # the last redraw has reached the canvas before the picture is taken
     lab.page.wait_for_function(_JS_SETTLED_CALL, timeout=30_000)
     lab.screenshot("harness")
+
+
+BROKEN = [
+    # a widget view whose model does not exist: the frontend shows "Error displaying widget"
+    "from IPython.display import display\n"
+    "view = {'model_id': 'f' * 32, 'version_major': 2, 'version_minor': 0}\n"
+    "display({'application/vnd.jupyter.widget-view+json': view, 'text/plain': 'w'}, raw=True)",
+    "1 / 0",
+    "print('never runs: Run All stops at the error')",
+]
+
+
+def test_errors_are_reported(lab):
+    notebook = new_notebook(
+        cells=[new_code_cell(src) for src in BROKEN], metadata={"kernelspec": KERNELSPEC}
+    )
+    lab.open(lab.server.add_notebook(notebook, "broken.ipynb"))
+    with pytest.raises(RunAllFailed, match="ZeroDivisionError"):
+        lab.run_all_and_wait(timeout=60_000)
+    assert lab.error_outputs() == ["cell 1: ZeroDivisionError: division by zero"]
+    lab.page.get_by_text("Error displaying widget").first.wait_for(timeout=15_000)
+    assert lab.widget_errors(), "the broken widget view was not reported"
+    assert len(lab.problems()) == 2
+    lab.screenshot("harness-errors")
