@@ -323,7 +323,11 @@ def _values(f: Callable, points: np.ndarray, dtype: np.dtype) -> np.ndarray:
 
 
 def difference_quotient(
-    f: Callable, x: float, h, method: str = "central", precision: str = "float64"
+    f: Callable,
+    x: float,
+    h: float | np.ndarray,
+    method: str = "central",
+    precision: str = "float64",
 ) -> np.ndarray:
     """Estimate ``f′(x)`` of a function of one variable by finite differences, for each step ``h``.
 
@@ -413,9 +417,9 @@ def difference_errors(
     f: Callable,
     df: Callable,
     x: float,
-    hs=None,
-    methods=METHODS,
-    precisions=PRECISIONS,
+    hs: np.ndarray | None = None,
+    methods: tuple[str, ...] = METHODS,
+    precisions: tuple[str, ...] = PRECISIONS,
 ) -> DifferenceErrors:
     """How far finite differences fall from the exact derivative, as ``h`` shrinks.
 

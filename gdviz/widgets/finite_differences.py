@@ -172,14 +172,14 @@ class FiniteDifferenceExplorer(Explorer):
 
     def __init__(
         self,
-        f=None,
+        f: str | Callable | None = None,
         df: Callable | None = None,
         *,
         x: float = 1.0,
         x_range: tuple[float, float] = (-2.0, 3.0),
         h: float = 0.5,
-        surface="rosenbrock",
-        point=None,
+        surface: str | Surface = "rosenbrock",
+        point: tuple[float, float] | np.ndarray | None = None,
         method: str = "central",
         backend: str | None = None,
     ) -> None:

@@ -140,7 +140,7 @@ class MinibatchExplorer(Explorer):
 
     def __init__(
         self,
-        problem=None,
+        problem: problems.LinearRegression | None = None,
         *,
         batch_size: int = 32,
         step_size: float = 0.5,
@@ -209,7 +209,8 @@ class MinibatchExplorer(Explorer):
                 style={"button_width": "8em"},
             ),
         )
-        self.add_animation(steps)
+        # 10 frames a second: each frame recomputes a gradient cloud and a batch's contours
+        self.add_animation(steps, interval_ms=100)
 
     def _build_figure(self) -> None:
         problem = self.problem
