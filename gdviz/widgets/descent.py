@@ -114,6 +114,70 @@ def step_size_range(optimizer_name: str, surface, curvature: float | None):
     return default * 2e-3, 10 / min(positive), default
 
 
+def set_log_slider(slider, low: float, high: float, value: float) -> None:
+    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``."""
+    low, high = min(low, value), max(high, value)
+    exponents = (
+        math.floor(math.log10(low) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
+        math.ceil(math.log10(high) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
+    )
+    # widen first, so that neither bound is ever set past the other or the value
+    slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
+    slider.value = value
+    slider.min, slider.max = exponents
+
+
+class ContourPanel:
+    """A surface's contours on an axes, which another surface's can replace."""
+
+    def __init__(self, ax) -> None:
+        self.ax = ax
+        self._artists: list = []
+        self._colorbar = None
+
+    def show(self, surface) -> None:
+        """Draw ``surface``'s contours, minima and colorbar instead of the previous ones."""
+        if self._colorbar is not None:
+            self._colorbar.remove()  # before its contours: it restores the axes they are on
+        for artist in self._artists:
+            artist.remove()
+        before = set(self.ax.get_children())
+        self.ax.set_aspect("auto")
+        with plotting.projector_style():
+            filled = plotting.contour(self.ax, surface)
+        self._artists = [a for a in self.ax.get_children() if a not in before]
+        self._colorbar = filled.colorbar
+
+
+def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
+    """Widen the y-range of ``ax`` to these losses if they leave it; True if it changed.
+
+    Only widening (unless ``always``) keeps the axis still while a slider moves, so that
+    an update is a blit. ``losses`` has the steps in its first axis and runs sharing one
+    start in the others. A log axis ends 16 decades below the start: a run down there has
+    converged and there is nothing more to see.
+    """
+    log = ax.get_yscale() == "log"
+    finite = losses[np.isfinite(losses)]
+    if log:
+        finite = finite[finite > 0]
+    if finite.size == 0:
+        return False
+    low, high = float(finite.min()), float(finite.max())
+    if log:
+        start = float(np.nanmax(np.abs(losses[0]))) if np.any(np.isfinite(losses[0])) else 0.0
+        low = max(low, start * 1e-16) if start > 0 else low
+        wanted = (low / 2, high * 2)
+    else:
+        margin = 0.05 * (high - low) if high > low else 1.0
+        wanted = (low - margin, high + margin)
+    current = ax.get_ylim()
+    if always or wanted[0] < current[0] or wanted[1] > current[1]:
+        ax.set_ylim(*wanted)
+        return True
+    return False
+
+
 class _Family:
     """The runs of every step-size slider position, computed together as one batched run.
 
@@ -144,7 +208,7 @@ class _Family:
         )
 
 
-def _surface_table(surface) -> tuple[dict, str]:
+def surface_choices(surface) -> tuple[dict, str]:
     table = {name: surfaces.get(name) for name in surfaces.names()}
     if isinstance(surface, Surface):
         table[surface.name] = surface
@@ -220,7 +284,7 @@ class DescentExplorer(Explorer):
         steps: int = 100,
         backend: str | None = None,
     ) -> None:
-        self._surfaces, surface_name = _surface_table(surface)
+        self._surfaces, surface_name = surface_choices(surface)
         optimizer_name, self._hyperparameters = _optimizer_choice(optimizer)
         if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
             raise ValueError(f"steps must be a whole number from 1 to {MAX_STEPS}; got {steps!r}")
@@ -229,12 +293,11 @@ class DescentExplorer(Explorer):
         self._start = self._check_start(start, self._surfaces[surface_name])
         self._family: _Family | None = None
         self._limit_text = ""
-        self._surface_artists: list = []
-        self._colorbar = None
 
         with plotting.projector_style():
             figure = Figure(figsize=(10, 4.2), layout="constrained")
             self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
+            self._contours = ContourPanel(self._ax)
             self._path = plotting.PathArtist(self._ax, color=plotting.COLORS[1], label="path")
             self._status_text = self._ax.text(
                 0.02,
@@ -413,16 +476,7 @@ class DescentExplorer(Explorer):
     # drawing ------------------------------------------------------------------------
 
     def _draw_surface(self) -> None:
-        if self._colorbar is not None:
-            self._colorbar.remove()  # before its contours: it restores the axes they are on
-        for artist in self._surface_artists:
-            artist.remove()
-        before = set(self._ax.get_children())
-        self._ax.set_aspect("auto")
-        with plotting.projector_style():
-            filled = plotting.contour(self._ax, self.surface)
-        self._surface_artists = [a for a in self._ax.get_children() if a not in before]
-        self._colorbar = filled.colorbar
+        self._contours.show(self.surface)
         _, _, values = plotting.grid(self.surface, 60)
         self._loss_ax.set_yscale("log" if np.nanmin(values) >= 0 else "linear")
         # minor ticks over many decades cost a full redraw time and add nothing
@@ -433,28 +487,7 @@ class DescentExplorer(Explorer):
         self._loss_ax.set_xlim(-margin, steps + margin)
 
     def _fit_loss_axes(self, losses: np.ndarray, *, always: bool = False) -> None:
-        """Fit the loss axis to these losses if they leave it (a full redraw, so rarely).
-
-        ``losses`` has the steps in its first axis; the family's runs share their start.
-        """
-        log = self._loss_ax.get_yscale() == "log"
-        finite = losses[np.isfinite(losses)]
-        if log:
-            finite = finite[finite > 0]
-        if finite.size == 0:
-            return
-        low, high = float(finite.min()), float(finite.max())
-        if log:
-            # below 1e-16 of the start the run has converged: nothing to see down there
-            start = float(np.max(np.abs(losses[0])))
-            low = max(low, start * 1e-16) if start > 0 else low
-            wanted = (low / 2, high * 2)
-        else:
-            margin = 0.05 * (high - low) if high > low else 1.0
-            wanted = (low - margin, high + margin)
-        current = self._loss_ax.get_ylim()
-        if always or wanted[0] < current[0] or wanted[1] > current[1]:
-            self._loss_ax.set_ylim(*wanted)
+        if fit_loss_range(self._loss_ax, losses, always=always):
             self.view.invalidate()
 
     def _draw_run(self, frame: int) -> None:
@@ -478,16 +511,7 @@ class DescentExplorer(Explorer):
         low, high, default = step_size_range(name, self.surface, self.curvature())
         slider = self.controls["step_size"]
         value = snap(default) if lr is None else float(lr)
-        low, high = min(low, value), max(high, value)
-        exponents = (
-            math.floor(math.log10(low) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
-            math.ceil(math.log10(high) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
-        )
-        with self.holding():
-            # widen first, so that neither bound is ever set past the other
-            slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
-            slider.value = value
-            slider.min, slider.max = exponents
+        set_log_slider(slider, low, high, value)
 
     def _show_readouts(self) -> None:
         lr = self.controls["step_size"].value
