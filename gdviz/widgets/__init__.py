@@ -9,6 +9,7 @@ from .base import Explorer, FigureView, choose_backend
 from .descent import DescentExplorer
 from .finite_differences import FiniteDifferenceExplorer
 from .minibatch import MinibatchExplorer
+from .race import OptimizerRace
 
 __all__ = [
     "DescentExplorer",
@@ -16,5 +17,6 @@ __all__ = [
     "FigureView",
     "FiniteDifferenceExplorer",
     "MinibatchExplorer",
+    "OptimizerRace",
     "choose_backend",
 ]

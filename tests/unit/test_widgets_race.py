@@ -1,0 +1,162 @@
+"""OptimizerRace: one start, one budget, each racer tuned and drawn apart from the others."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+import gdviz
+from gdviz.widgets import OptimizerRace
+from gdviz.widgets.race import evaluations_per_step
+
+
+@pytest.fixture(params=["ipympl", "inline"])
+def race(request):
+    return OptimizerRace("quadratic", backend=request.param)
+
+
+@pytest.fixture
+def inline():
+    return OptimizerRace("quadratic", backend="inline")
+
+
+def test_every_racer_runs_from_one_start_with_one_budget(race):
+    assert set(race.result) == {"gd", "momentum", "adam"}
+    for name, run in race.result.items():
+        np.testing.assert_array_equal(run.points[0], race.start)
+        assert run.steps == 200 // evaluations_per_step(name)
+        expected = gdviz.descend(race.surface, race.optimizer(name), race.start, steps=run.steps)
+        np.testing.assert_array_equal(run.points, expected.points)
+
+
+def test_racers_are_told_apart_by_colour_and_by_marker_or_line_style(race):
+    race.controls["newton"].value = True
+    looks = [
+        (p.line.get_color(), p.line.get_marker(), p.line.get_linestyle())
+        for p in race._paths.values()
+    ]
+    assert len({color for color, _, _ in looks}) == len(looks)
+    assert len({(marker, style) for _, marker, style in looks}) == len(looks)
+    legend = [t.get_text() for t in race._ax.get_legend().get_texts()]
+    assert legend == ["gradient descent", "momentum", "Adam", "Newton"]
+
+
+def test_a_hyper_parameter_reruns_only_its_racer_and_redraws_in_place(race):
+    adam = race.result["adam"]
+    gd_line = race._paths["gd"].line.get_xydata().copy()
+    draws = race.view.full_draws
+    race.controls["momentum.lr"].value = 0.05
+    race.controls["momentum.beta"].value = 0.5
+    assert race.result["momentum"].optimizer == "Momentum(lr=0.05, beta=0.5)"
+    assert race.result["adam"] is adam
+    np.testing.assert_array_equal(race._paths["gd"].line.get_xydata(), gd_line)
+    np.testing.assert_allclose(
+        race._paths["momentum"].line.get_xydata(), race.result["momentum"].points
+    )
+    assert race.view.full_draws == draws
+
+
+def test_the_table_counts_steps_to_the_tolerance_and_dashes_for_never(inline):
+    inline.controls["tolerance"].value = 1e-4
+    reached = inline.steps_to_tolerance()
+    for name, step in reached.items():
+        gaps = inline.gaps(name)
+        assert gaps[step] <= 1e-4 < gaps[step - 1]
+    inline.controls["tolerance"].value = 1e-12
+    inline.controls["budget"].value = 20
+    assert inline.steps_to_tolerance() == {"gd": None, "momentum": None, "adam": None}
+    assert inline.table.value.count("<td>—</td>") == 6
+
+
+def test_newton_pays_three_evaluations_a_step(inline):
+    inline.controls["newton"].value = True
+    assert inline.result["newton"].steps == 200 // 3
+    assert inline._loss_markers["newton"].get_xdata()[0] == 3 * (200 // 3)
+
+
+def test_a_diverging_racer_is_reported_and_drawn_finite(race):
+    race.controls["gd.lr"].value = 0.3
+    run = race.result["gd"]
+    assert run.diverged
+    assert f"diverged at step {run.diverged_at}" in race.table.value
+    assert f"GradientDescent(lr=0.3) diverged at step {run.diverged_at}" in race.summary()
+    for artist in (*race._paths["gd"].artists, race._loss_lines["gd"], race._loss_markers["gd"]):
+        assert np.all(np.isfinite(artist.get_xydata()))
+    assert race._ax.get_xlim() == (-2.0, 2.0)
+
+
+def test_one_frame_animates_every_racer_by_evaluations(race):
+    race.controls["newton"].value = True
+    race.controls["frame"].value = 30
+    for name in ("gd", "momentum", "adam"):
+        assert len(race._paths[name].line.get_xydata()) == 31
+    assert len(race._paths["newton"].line.get_xydata()) == 11
+    race.controls["play"].value = 60
+    assert len(race._paths["gd"].line.get_xydata()) == 61
+
+
+def test_unticking_hides_a_racer(inline):
+    inline.controls["momentum"].value = False
+    assert "momentum" not in inline.result
+    assert not inline._paths["momentum"].line.get_visible()
+    assert "Momentum" not in inline.summary()
+
+
+def test_a_surface_switch_restarts_the_race_there(inline):
+    inline.controls["surface"].value = "rosenbrock"
+    assert inline.last_error is None
+    for run in inline.result.values():
+        assert run.objective == "rosenbrock"
+        np.testing.assert_array_equal(run.points[0], [-1.2, 1.0])
+    assert inline._ax.get_ylim() == (-1.0, 3.0)
+
+
+def test_a_surface_without_minimum_has_no_winner():
+    race = OptimizerRace("saddle", backend="inline")
+    assert race.last_error is None
+    assert set(race.steps_to_tolerance().values()) == {None}
+    assert "no known minimum" in race.table.value
+
+
+def test_a_click_moves_the_common_start():
+    race = OptimizerRace("quadratic", backend="ipympl")
+    x, y = race._ax.transData.transform((1.0, 1.0))
+    MouseEvent("button_press_event", race.view.canvas, x, y, button=1)._process()
+    for run in race.result.values():
+        np.testing.assert_allclose(run.points[0], [1.0, 1.0], atol=0.02)
+
+
+def test_a_typed_learning_rate_outside_the_range_is_clamped_with_a_message(inline):
+    inline.entries["adam.lr"].value = "1e9"
+    assert "clamped" in inline.message.value
+    slider = inline.controls["adam.lr"]
+    assert slider.value == pytest.approx(10**slider.max)
+    assert inline.result["adam"].optimizer == repr(gdviz.optimizers.Adam(lr=slider.value))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"racers": ["sgd"]}, "racers must be some of"),
+        ({"racers": []}, "racers must be some of"),
+        ({"budget": 2}, "budget must be a whole number"),
+        ({"tolerance": 0.0}, "tolerance must be a number"),
+        ({"start": (0.0, np.nan)}, "start must be two finite numbers"),
+    ],
+)
+def test_bad_arguments_say_what_is_wrong(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        OptimizerRace(backend="inline", **kwargs)
+
+
+def test_the_mimebundle_has_the_picture_and_the_standings(race):
+    bundle = race._repr_mimebundle_()
+    assert bundle["text/plain"] == race.summary()
+    assert bundle["text/plain"].startswith(
+        "OptimizerRace: quadratic, 200 gradient evaluations, tolerance 0.0001: "
+        "GradientDescent(lr=0.1) within tolerance at step 45"
+    )
+    assert bundle["image/png"]
