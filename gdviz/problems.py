@@ -88,8 +88,9 @@ class LinearRegression(Surface, Problem):
         if batch is None:  # all the data, without copying it
             z, y = self._design, self.y
         else:
+            # take() gathers the same rows as fancy indexing, several times faster on (n, 2)
             rows = self._rows(batch)
-            z, y = self._design[rows], self.y[rows]
+            z, y = self._design.take(rows, axis=0), self.y.take(rows)
         m = len(y)
         return z.T @ z / m, z.T @ y / m, y @ y / m
 
