@@ -9,6 +9,7 @@ from .base import Explorer, FigureView, choose_backend
 from .descent import DescentExplorer
 from .finite_differences import FiniteDifferenceExplorer
 from .minibatch import MinibatchExplorer
+from .playground import Playground
 from .race import OptimizerRace
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "FiniteDifferenceExplorer",
     "MinibatchExplorer",
     "OptimizerRace",
+    "Playground",
     "choose_backend",
 ]
