@@ -99,6 +99,13 @@ def check_descent_loop(my_descent) -> Feedback:
         with np.errstate(all="ignore"):
             out = my_descent(grad, given, _LOOP_STEP_SIZE, _LOOP_STEPS)
     except Exception as exc:  # a student's bug is feedback, not a crash
+        if isinstance(exc, TypeError) and "not callable" in str(exc) and len(calls) == 1:
+            return Feedback(
+                False,
+                "the function `grad` was called once, then replaced: `grad = grad(w)` stores the "
+                "gradient under the name of the function. Call the result something else, e.g. "
+                "`g = grad(w)`, or write `w += -step_size * grad(w)`.",
+            )
         return Feedback(False, f"`my_descent` raised {type(exc).__name__}: {exc}")
     if out is None or out is Ellipsis:
         if not calls:

@@ -107,6 +107,21 @@ def test_loop_that_raises_is_reported_not_raised():
     assert "KeyError" in fb.message
 
 
+def test_loop_shadowing_grad_gets_rename_hint():
+    def shadowed(grad, w, step_size, steps):
+        w = np.array(w, dtype=float)
+        points = [w.copy()]
+        for _ in range(steps):
+            grad = grad(w)
+            w += -step_size * grad
+            points.append(w.copy())
+        return np.array(points)
+
+    fb = check_descent_loop(shadowed)
+    assert not fb.correct
+    assert "g = grad(w)" in fb.message
+
+
 def test_loop_that_changes_callers_w_is_told():
     def in_place(grad, w, step_size, steps):
         points = [w.copy()]
