@@ -75,7 +75,9 @@ def _named_factor(c: float) -> str:
     return f"{c:.3g}"
 
 
-def _judge(name: str, got, want: np.ndarray, shape_words: str, formula: str) -> str | None:
+def _judge(
+    name: str, got, want: np.ndarray, shape_words: str, formula: str, weights: np.ndarray
+) -> str | None:
     """A hint about one gradient, or None when it is right."""
     if _is_placeholder(got):
         return "placeholder"
@@ -110,6 +112,11 @@ def _judge(name: str, got, want: np.ndarray, shape_words: str, formula: str) -> 
                 "`db` is all zeros: did you forget the bias? Its gradient is `dscores.sum(axis=0)`."
             )
         return f"`{name}` is all zeros: it should be `{formula}`."
+    if name == "dW" and _ratio(got - want, weights) is not None:
+        return (
+            "`dW` includes a multiple of `W`, like the penalty's `reg * W`: the penalty belongs "
+            f"to the loss, not to the layer, so leave it out here. Try `{formula}`."
+        )
     c = _ratio(got, want)
     if c is not None:
         if np.isclose(c, -1.0):
@@ -171,7 +178,7 @@ def check_linear_backward(linear_backward: Callable) -> Feedback:
     )
     hints = {}
     for (name, shape_words, formula), got in zip(checks, result, strict=True):
-        hints[name] = _judge(name, got, want[name], shape_words, formula)
+        hints[name] = _judge(name, got, want[name], shape_words, formula, weights)
     unfinished = [name for name, hint in hints.items() if hint == "placeholder"]
     wrong = [hint for hint in hints.values() if hint not in (None, "placeholder")]
     if wrong:

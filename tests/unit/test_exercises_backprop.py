@@ -94,6 +94,15 @@ def test_extra_division_by_the_batch_size_is_named():
     assert "already inside `dscores`" in feedback.message
 
 
+def test_the_penalty_added_to_dW_is_named():
+    def wrong(dscores, x, W):
+        return dscores @ W, dscores.T @ x + 1e-3 * W, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "penalty belongs to the loss" in feedback.message
+
+
 def test_factor_two_is_named():
     def wrong(dscores, x, W):
         return 2 * dscores @ W, dscores.T @ x, dscores.sum(axis=0)
