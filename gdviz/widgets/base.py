@@ -212,6 +212,19 @@ def _fast_diff_canvas(canvas_class):
             self._png_is_old = False
             return encode_png(pixels, where=changed)
 
+        def send_binary(self, data):
+            # Until a browser view says it is initialized, ipympl keeps `_data_url` (the
+            # picture a new view starts from) up to date, but without the
+            # "data:image/png;base64," prefix. A view created after a refresh in the kernel
+            # (an explorer that draws before it is displayed) then fails on a broken image
+            # and its canvas stays 0 × 0. Keep a real data URL instead.
+            if self.syncing_data_url:
+                height, width = self._last_buff.shape
+                pixels = self._last_buff.view(np.uint8).reshape(height, width, 4)
+                encoded = base64.b64encode(encode_png(pixels)).decode("ascii")
+                self._data_url = f"data:image/png;base64,{encoded}"
+            self.send({"data": '{"type": "binary"}'}, buffers=[data])
+
     return FastDiffCanvas
 
 
