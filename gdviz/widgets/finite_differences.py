@@ -159,6 +159,9 @@ class FiniteDifferenceExplorer(Explorer):
     surface : Surface
     point : ndarray
         Where the gradient is checked; set it with :meth:`set_point` or a click.
+    tables : ipywidgets.HTML
+        Below the figure: each method's estimate and error at the current ``h``, and the
+        text of the gradient check (:meth:`gdviz.GradientCheck.table`).
 
     Examples
     --------
