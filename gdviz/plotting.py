@@ -102,7 +102,7 @@ def contour_levels(values: np.ndarray, count: int = 20) -> np.ndarray:
     low, high = float(finite.min()), float(finite.max())
     spread = high - low
     floor = spread * 1e-6 if spread > 0 else 1.0
-    if spread > 100 * max(np.quantile(finite, 0.1) - low, floor):
+    if spread > 20 * max(np.quantile(finite, 0.1) - low, floor):
         return low + np.geomspace(spread * 1e-6, spread, count)
     return np.linspace(low, high, count)
 
@@ -120,7 +120,7 @@ def contour(ax, surface, *, resolution: int = 200, levels: int = 20, colorbar: b
     lv = contour_levels(Z, levels)
     norm = mpl.colors.LogNorm(lv[0], lv[-1]) if _is_log(lv) else None
     shifted = np.maximum(Z, lv[0]) if norm else Z
-    filled = ax.contourf(X, Y, shifted, levels=lv, cmap=CMAP, norm=norm, extend="max")
+    filled = ax.contourf(X, Y, shifted, levels=lv, cmap=CMAP, norm=norm)
     ax.contour(X, Y, shifted, levels=lv, colors="white", linewidths=0.4, alpha=0.5, norm=norm)
     if len(surface.minima):
         ax.plot(
@@ -136,6 +136,8 @@ def contour(ax, surface, *, resolution: int = 200, levels: int = 20, colorbar: b
     (x0, x1), (y0, y1) = surface.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(mpl.ticker.MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))  # few ticks: readable from afar
     xlabel, ylabel = axis_labels(surface)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

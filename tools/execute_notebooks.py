@@ -34,7 +34,14 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # Inherited by each kernel: stable set/dict ordering of str hashes, fixed dates in saved files.
-KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0", "JUPYTER_PLATFORM_DIRS": "1"}
+# OPENBLAS_NUM_THREADS=1: on 2 shared cores a second BLAS thread makes small matrix products
+# 15-50x slower (measured on lesson 06's training loop), and run times erratic.
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "0",
+    "JUPYTER_PLATFORM_DIRS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
 
 
 def find_notebooks(targets: list[str]) -> list[Path]:

@@ -32,7 +32,14 @@ CELL_TIMEOUT = float(os.environ.get("GDVIZ_NB_CELL_TIMEOUT", "120"))
 NBVAL_DEFAULT_CELL_TIMEOUT = 2000.0  # nbval's own default: means "not given on the command line"
 
 # Same as tools/execute_notebooks.py (a test checks they agree).
-KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0", "JUPYTER_PLATFORM_DIRS": "1"}
+# OPENBLAS_NUM_THREADS=1: on 2 shared cores a second BLAS thread makes small matrix products
+# 15-50x slower (measured on lesson 06's training loop), and run times erratic.
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "0",
+    "JUPYTER_PLATFORM_DIRS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
 
 # Output MIME types never compared. Pictures vary with fonts, freetype and backend versions;
 # widget views carry random model ids and their state lives in the kernel, not the output.
