@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from .. import surfaces as _surfaces
@@ -161,13 +162,16 @@ class DirectionExplorer(Explorer):
         self.point = self._checked_point(self.surface.start if point is None else point)
 
         with projector_style():
-            figure = Figure(figsize=(14.0, 4.7), layout="constrained")
-            self.map_ax, self.slice_ax, self.slope_ax = figure.subplots(
-                1, 3, width_ratios=[1.15, 1, 1]
-            )
+            # at most about 950 px wide: what JupyterLab shows beside its file browser
+            figure = Figure(figsize=(9.5, 6.0), layout="constrained")
+            grid = figure.add_gridspec(2, 2, width_ratios=[1.05, 1])
+            self.map_ax = figure.add_subplot(grid[:, 0])
+            self.slice_ax = figure.add_subplot(grid[0, 1])
+            self.slope_ax = figure.add_subplot(grid[1, 1])
             self._build_map()
             self._build_slice()
             self._build_slope()
+            self._build_legend(figure)
         super().__init__(
             figure,
             caption=(
@@ -233,27 +237,36 @@ class DirectionExplorer(Explorer):
         (self._point_dot,) = ax.plot(
             [], [], "o", color="white", markeredgecolor="black", markersize=9, zorder=7
         )
+
+    def _build_legend(self, figure) -> None:
+        """One legend for the three panels: each colour means the same thing in all of them."""
         handles = [
-            ax.plot([], [], color=UPHILL, label="∇f (uphill)")[0],
-            ax.plot([], [], color=DOWNHILL, label="−∇f (downhill)")[0],
-            ax.plot([], [], color=DIRECTION, label="u (your direction)")[0],
-            ax.plot([], [], color="0.6", linestyle=":", label="along the contour")[0],
+            Line2D([], [], color=UPHILL, marker="^", markersize=9, label="∇f: steepest up"),
+            Line2D([], [], color=DOWNHILL, marker="v", markersize=9, label="−∇f: steepest down"),
+            Line2D([], [], color=DIRECTION, marker="o", markersize=8, label="u: your direction"),
+            Line2D(
+                [],
+                [],
+                color="0.6",
+                linestyle=":",
+                marker="o",
+                markeredgecolor="black",
+                markersize=7,
+                label="along the contour: flat",
+            ),
+            Line2D([], [], color=COLORS[0], linestyle="--", label="tangent, slope ∇f·u"),
         ]
-        ax.legend(
-            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=10
-        )
+        figure.legend(handles=handles, loc="outside upper center", ncol=3, fontsize=10.5)
 
     def _build_slice(self) -> None:
         ax = self.slice_ax
         ax.set_xlabel("distance t along u")
-        ax.set_ylabel("height f(p + t·u)")
+        ax.set_ylabel("f(p + t·u)")
         ax.set_title("the slice along u")
         ax.axvline(0.0, color="0.5", linewidth=0.8)
         ax.grid(True, alpha=0.3)
-        (self._slice_line,) = ax.plot([], [], color=DIRECTION, linewidth=2.2, label="f along u")
-        (self._tangent,) = ax.plot(
-            [], [], color=COLORS[0], linestyle="--", linewidth=2.0, label="tangent: slope ∇f·u"
-        )
+        (self._slice_line,) = ax.plot([], [], color=DIRECTION, linewidth=2.2)
+        (self._tangent,) = ax.plot([], [], color=COLORS[0], linestyle="--", linewidth=2.0)
         (self._slice_dot,) = ax.plot(
             [], [], "o", color="white", markeredgecolor="black", markersize=9, zorder=5
         )
@@ -263,10 +276,9 @@ class DirectionExplorer(Explorer):
             "",
             transform=ax.transAxes,
             va="top",
-            fontsize=13,
+            fontsize=11,
             bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9},
         )
-        ax.legend(loc="lower right", fontsize=10)
         ax.set_xlim(-self.reach, self.reach)
 
     def _build_slope(self) -> None:
@@ -294,7 +306,6 @@ class DirectionExplorer(Explorer):
         (self._slope_marker,) = ax.plot(
             [], [], "o", color=DIRECTION, markersize=10, label="your direction u"
         )
-        ax.legend(loc="lower right", fontsize=9, framealpha=0.85)
 
     # updating ---------------------------------------------------------------------------
 
