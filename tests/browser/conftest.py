@@ -14,6 +14,14 @@ lab          (function) a fresh browser page plus helpers (`Lab`): open a notebo
              Run All Cells from the menu, wait for every prompt to show a number and the kernel
              to be idle, collect error outputs and "Error displaying widget" texts, screenshot
              to artifacts/screenshots/NAME.png. A failing test also leaves FAILED-<test>.png.
+             At the end the page is closed and every kernel on the server shut down.
+
+Helpers (also for benchmarks/bench_browser_latency.py)
+-------
+running_lab(base)            the lab_server's JupyterLab as a context manager.
+running_voila(notebook, base) Voilà serving one notebook on 127.0.0.1:<free port>, tracebacks
+                             shown in the page; stopped by its PID (and its kernels) at the end.
+launch_chromium(playwright)  the browser fixture's Chromium.
 
 Without Chromium (or Playwright) the tests here are skipped with the reason; with
 GDVIZ_REQUIRE_BROWSER=1 (CI) that skip is a failure instead.
@@ -31,6 +39,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +158,13 @@ class LabServer:
         text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
+    def shutdown_kernels(self) -> None:
+        """End every session and kernel (REST), so the next notebook has the CPU to itself."""
+        for session in self.request("GET", "/api/sessions") or []:
+            self.request("DELETE", f"/api/sessions/{session['id']}", timeout=30)
+        for kernel in self.request("GET", "/api/kernels") or []:
+            self.request("DELETE", f"/api/kernels/{kernel['id']}", timeout=30)
+
 
 def _wait_until_answering(server: LabServer) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -167,23 +184,28 @@ def _wait_until_answering(server: LabServer) -> None:
 
 
 def _stop(server: LabServer) -> None:
-    import psutil  # a dependency of ipykernel
-
     try:
         for kernel in server.request("GET", "/api/kernels") or []:
             server.request("DELETE", f"/api/kernels/{kernel['id']}", timeout=30)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         pass  # the server is already gone; its children are handled below
+    _terminate_tree(server.process)
+
+
+def _terminate_tree(process: subprocess.Popen) -> None:
+    """Terminate a server by its PID, then kill by PID any child (kernel) that survives."""
+    import psutil  # a dependency of ipykernel
+
     try:
-        children = psutil.Process(server.process.pid).children(recursive=True)
+        children = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         children = []
-    server.process.terminate()
+    process.terminate()
     try:
-        server.process.wait(timeout=15)
+        process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
+        process.kill()
+        process.wait(timeout=10)
     _, alive = psutil.wait_procs(children, timeout=5)
     for proc in alive:  # a kernel the server failed to stop: end it by its PID
         try:
@@ -192,18 +214,17 @@ def _stop(server: LabServer) -> None:
             pass
 
 
-@pytest.fixture(scope="session")
-def lab_server(chromium_path, tmp_path_factory) -> LabServer:
-    base = tmp_path_factory.mktemp("jupyterlab")
+def jupyter_env(base: Path) -> tuple[dict[str, str], dict[str, Path]]:
+    """Environment for a Jupyter server that reads and writes only temp dirs under ``base``.
+
+    Returns the environment and the dirs made (``root`` is the folder to serve).
+    """
     dirs = {
         name: base / name
         for name in ("root", "config", "runtime", "data", "settings", "workspaces", "ipython")
     }
-    app_settings = base / "app-settings"
-    for path in [*dirs.values(), app_settings]:
-        path.mkdir()
-    (app_settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
-
+    for path in dirs.values():
+        path.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(dirs["config"]),
@@ -215,6 +236,32 @@ def lab_server(chromium_path, tmp_path_factory) -> LabServer:
         "JUPYTER_PREFER_ENV_PATH": "1",  # the venv's kernel and extensions, not a user's
         "JUPYTER_PLATFORM_DIRS": "1",
     }
+    return env, dirs
+
+
+def _start(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+    if os.geteuid() == 0:
+        cmd = [*cmd, "--allow-root"]
+    with log.open("wb") as log_file:
+        return subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal does not reach it half-way
+        )
+
+
+@contextmanager
+def running_lab(base: Path) -> Iterator[LabServer]:
+    """A private JupyterLab on 127.0.0.1:<free port> for the ``with`` block (see the module
+    docstring); ``base`` is an empty temp dir for its root, config and log."""
+    env, dirs = jupyter_env(base)
+    app_settings = base / "app-settings"
+    app_settings.mkdir()
+    (app_settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1))
     port = free_port()
     cmd = [
         str(VENV_BIN / "jupyter"),
@@ -233,19 +280,8 @@ def lab_server(chromium_path, tmp_path_factory) -> LabServer:
         "--LabApp.extension_manager=readonly",  # no PyPI queries from the extension manager
         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to read output models
     ]
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
     log = base / "jupyterlab.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            cmd,
-            cwd=dirs["root"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C in the terminal does not reach it half-way
-        )
+    process = _start(cmd, dirs["root"], env, log)
     server = LabServer(url=f"http://127.0.0.1:{port}", root=dirs["root"], process=process, log=log)
     try:
         _wait_until_answering(server)
@@ -254,7 +290,71 @@ def lab_server(chromium_path, tmp_path_factory) -> LabServer:
         _stop(server)
 
 
+@pytest.fixture(scope="session")
+def lab_server(chromium_path, tmp_path_factory) -> LabServer:
+    with running_lab(tmp_path_factory.mktemp("jupyterlab")) as server:
+        yield server
+
+
+@dataclass
+class VoilaServer:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@contextmanager
+def running_voila(notebook: Path, base: Path) -> Iterator[VoilaServer]:
+    """Voilà serving one notebook on 127.0.0.1:<free port> for the ``with`` block.
+
+    Tracebacks are shown in the page (so a test can see them); stopped by its PID at the
+    end, with any kernel it leaves behind.
+    """
+    env, dirs = jupyter_env(base)
+    target = dirs["root"] / notebook.name
+    shutil.copyfile(notebook, target)
+    port = free_port()
+    cmd = [
+        str(VENV_BIN / "voila"),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=True",
+        target.name,
+    ]
+    log = base / "voila.log"
+    process = _start(cmd, dirs["root"], env, log)
+    server = VoilaServer(url=f"http://127.0.0.1:{port}/", process=process, log=log)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:  # a TCP connection only: a GET of the page would run the notebook
+            if process.poll() is not None:
+                raise RuntimeError(f"voila exited with {process.returncode}:\n{server.log_tail()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"voila did not listen in {SERVER_START_TIMEOUT} s:\n{server.log_tail()}"
+                    ) from None
+                time.sleep(0.25)
+        yield server
+    finally:
+        _terminate_tree(process)
+
+
 # --------------------------------------------------------------------------- browser
+
+
+def launch_chromium(playwright, path: Path = CHROMIUM):
+    """Debian's Chromium, headless, with the flags that keep it off the network."""
+    return playwright.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS, headless=True)
 
 
 @pytest.fixture(scope="session")
@@ -262,9 +362,7 @@ def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_ARGS, headless=True
-        )
+        chromium = launch_chromium(playwright, chromium_path)
         try:
             yield chromium
         finally:
@@ -412,3 +510,4 @@ def lab(browser, lab_server, request):
             except Exception as exc:  # the page may be the thing that broke
                 print(f"no failure screenshot: {exc}")
         context.close()
+        lab_server.shutdown_kernels()
