@@ -84,11 +84,16 @@ def grid(surface, resolution: int = 200):
     return X, Y, np.asarray(surface(np.stack([X, Y], axis=-1)))
 
 
-def contour_levels(values: np.ndarray, count: int = 20) -> np.ndarray:
+LEVEL_SCALES = ("auto", "linear", "log")
+
+
+def contour_levels(values: np.ndarray, count: int = 20, scale: str = "auto") -> np.ndarray:
     """Contour levels: log-spaced above the minimum when most of the range is in a few tall walls.
 
     A wide range (Rosenbrock climbs from 0 to thousands) would leave linear levels all
-    on the walls and none near the minimum, which is where the path ends.
+    on the walls and none near the minimum, which is where the path ends. ``scale`` is
+    ``"auto"`` (that choice), or ``"linear"`` or ``"log"`` to impose one: equally spaced
+    levels are the ones whose crowding shows where the surface is steep.
 
     Examples
     --------
@@ -97,12 +102,17 @@ def contour_levels(values: np.ndarray, count: int = 20) -> np.ndarray:
     array([0. , 0.5, 1. ])
     >>> contour_levels(np.array([0.0, 0.5, 1.0, 2.0, 1e4]), count=3)
     array([1.e-02, 1.e+01, 1.e+04])
+    >>> contour_levels(np.array([0.0, 0.5, 1.0, 2.0, 1e4]), count=3, scale="linear")
+    array([    0.,  5000., 10000.])
     """
+    if scale not in LEVEL_SCALES:
+        raise ValueError(f"scale must be one of {', '.join(LEVEL_SCALES)}; got {scale!r}")
     finite = values[np.isfinite(values)]
     low, high = float(finite.min()), float(finite.max())
     spread = high - low
     floor = spread * 1e-6 if spread > 0 else 1.0
-    if spread > 20 * max(np.quantile(finite, 0.1) - low, floor):
+    walls = spread > 20 * max(np.quantile(finite, 0.1) - low, floor)
+    if scale == "log" or (scale == "auto" and walls):
         return low + np.geomspace(spread * 1e-6, spread, count)
     return np.linspace(low, high, count)
 
@@ -114,10 +124,22 @@ def axis_labels(surface) -> tuple[str, str]:
     return "x", "y"
 
 
-def contour(ax, surface, *, resolution: int = 200, levels: int = 20, colorbar: bool = True):
-    """Draw the surface's contours, its minima (white stars) and labels; return the contour set."""
+def contour(
+    ax,
+    surface,
+    *,
+    resolution: int = 200,
+    levels: int = 20,
+    colorbar: bool = True,
+    scale: str = "auto",
+):
+    """Draw the surface's contours, its minima (white stars) and labels; return the contour set.
+
+    ``scale`` spaces the levels (see :func:`contour_levels`): ``"linear"`` when the
+    picture should show steepness by how close the contour lines are.
+    """
     X, Y, Z = grid(surface, resolution)
-    lv = contour_levels(Z, levels)
+    lv = contour_levels(Z, levels, scale)
     norm = mpl.colors.LogNorm(lv[0], lv[-1]) if _is_log(lv) else None
     shifted = np.maximum(Z, lv[0]) if norm else Z
     filled = ax.contourf(X, Y, shifted, levels=lv, cmap=CMAP, norm=norm)
@@ -137,7 +159,9 @@ def contour(ax, surface, *, resolution: int = 200, levels: int = 20, colorbar: b
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(mpl.ticker.MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))  # few ticks: readable from afar
+        axis.set_major_locator(
+            mpl.ticker.MaxNLocator(5, steps=[1, 2, 2.5, 5, 10])
+        )  # few ticks: readable from afar
     xlabel, ylabel = axis_labels(surface)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

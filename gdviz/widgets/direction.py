@@ -131,6 +131,9 @@ class DirectionExplorer(Explorer):
     reach : float, optional
         How far the slice runs each side of the point, in the surface's units; 15 % of
         the domain's width if None.
+    contour_scale : {"linear", "log", "auto"}
+        How the map's contour levels are spaced (see :func:`gdviz.plotting.contour_levels`):
+        equally, by default, so that crowded lines mean a steep slope.
     backend : {"ipympl", "inline"}, optional
         See :func:`gdviz.widgets.base.choose_backend`.
 
@@ -151,9 +154,11 @@ class DirectionExplorer(Explorer):
         angle: float = 0.0,
         *,
         reach: float | None = None,
+        contour_scale: str = "linear",
         backend: str | None = None,
     ) -> None:
         self.surface = _resolve_surface(surface)
+        self.contour_scale = contour_scale
         (x0, x1), (y0, y1) = self.surface.domain
         self.reach = 0.15 * min(x1 - x0, y1 - y0) if reach is None else float(reach)
         if not (np.isfinite(self.reach) and self.reach > 0):
@@ -225,7 +230,7 @@ class DirectionExplorer(Explorer):
 
     def _build_map(self) -> None:
         ax = self.map_ax
-        contour(ax, self.surface, colorbar=False)
+        contour(ax, self.surface, colorbar=False, scale=self.contour_scale)
         ax.set_title("where you stand (click to move)")
         (self._contour_dir,) = ax.plot([], [], color=CONTOUR, linestyle=":", linewidth=2.5)
         self._up_arrow = self._arrow(ax, UPHILL)

@@ -134,3 +134,14 @@ def test_ipympl_backend_builds_and_updates():
     s = DirectionExplorer("himmelblau", point=(-1.0, 0.5), backend="ipympl")
     s.controls["angle"].value = 90.0
     assert s.result.slope == pytest.approx(surfaces.get("himmelblau").grad([-1.0, 0.5])[1])
+
+
+def test_map_levels_are_equally_spaced_by_default(explorer):
+    filled = explorer.map_ax.collections[0]
+    steps = np.diff(filled.levels)
+    np.testing.assert_allclose(steps, steps[0])
+
+
+def test_unknown_contour_scale_is_refused():
+    with pytest.raises(ValueError, match="scale must be one of"):
+        DirectionExplorer("himmelblau", contour_scale="sqrt", backend="inline")
