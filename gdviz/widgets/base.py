@@ -420,9 +420,18 @@ def _check_range(name: str, value: float, low: float, high: float) -> None:
 
 
 def log_slider(
-    description: str, value: float, low: float, high: float, *, points_per_decade: int = 20
+    description: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    points_per_decade: int = 20,
+    continuous_update: bool = True,
 ) -> ClampingFloatLogSlider:
     """A log-scale slider from ``low`` to ``high`` (both > 0), ``points_per_decade`` stops a decade.
+
+    With ``continuous_update=False`` the kernel hears of a drag only when it ends: use it
+    for controls whose update is slow (a full redraw, a long recomputation).
 
     Examples
     --------
@@ -442,7 +451,7 @@ def log_slider(
         step=1 / points_per_decade,
         base=10,
         description=description,
-        continuous_update=True,
+        continuous_update=continuous_update,
         readout=False,
         layout=_SLIDER_LAYOUT,
         style=_SLIDER_STYLE,
@@ -450,9 +459,15 @@ def log_slider(
 
 
 def float_slider(
-    description: str, value: float, low: float, high: float, *, step: float
+    description: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    step: float,
+    continuous_update: bool = True,
 ) -> ClampingFloatSlider:
-    """A linear slider from ``low`` to ``high`` in steps of ``step``."""
+    """A linear slider from ``low`` to ``high`` in steps of ``step`` (see :func:`log_slider`)."""
     _check_range(description, value, low, high)
     return ClampingFloatSlider(
         value=value,
@@ -460,6 +475,7 @@ def float_slider(
         max=high,
         step=step,
         description=description,
+        continuous_update=continuous_update,
         readout=False,
         layout=_SLIDER_LAYOUT,
         style=_SLIDER_STYLE,
@@ -467,9 +483,15 @@ def float_slider(
 
 
 def int_slider(
-    description: str, value: int, low: int, high: int, *, step: int = 1
+    description: str,
+    value: int,
+    low: int,
+    high: int,
+    *,
+    step: int = 1,
+    continuous_update: bool = True,
 ) -> ClampingIntSlider:
-    """A slider of whole numbers from ``low`` to ``high``."""
+    """A slider of whole numbers from ``low`` to ``high`` (see :func:`log_slider`)."""
     _check_range(description, value, low, high)
     return ClampingIntSlider(
         value=value,
@@ -477,10 +499,26 @@ def int_slider(
         max=high,
         step=step,
         description=description,
+        continuous_update=continuous_update,
         readout=False,
         layout=_SLIDER_LAYOUT,
         style=_SLIDER_STYLE,
     )
+
+
+def _follow(source: widgets.Widget, target: widgets.Widget) -> None:
+    """Set ``target.value`` when ``source.value`` is set in the kernel.
+
+    Values the browser sends are left alone: there ``jslink`` has already moved the
+    target, whose own message follows, and echoing would send a playing animation frames
+    it has already passed, making it jump back.
+    """
+
+    def changed(change) -> None:
+        if "value" not in source._property_lock:  # set by the browser's message
+            target.value = change["new"]
+
+    source.observe(changed, "value")
 
 
 def _format_number(value) -> str:
@@ -525,7 +563,7 @@ class Explorer(widgets.VBox):
         self.entries: dict[str, widgets.Text] = {}
         self.result = None
         self.last_error: Exception | None = None
-        self._error_html = ""
+        self._message_is_new = False
         self._held = 0
         self._queued: dict[Callable, bool] = {}
         self.caption = widgets.HTML(f"<b>Try this:</b> {html.escape(caption)}")
@@ -615,8 +653,8 @@ class Explorer(widgets.VBox):
         frame = int_slider("frame", frames, 0, max(frames, 1))
         frame.max = frames
         widgets.jslink((play, "value"), (frame, "value"))
-        play.observe(lambda change: setattr(frame, "value", change["new"]), "value")
-        frame.observe(lambda change: setattr(play, "value", change["new"]), "value")
+        _follow(play, frame)
+        _follow(frame, play)
         self.add_control("play", play)
         self.add_control("frame", frame)
 
@@ -674,11 +712,11 @@ class Explorer(widgets.VBox):
                 failed = True
         finally:
             self._held -= 1
-        if not failed and self.last_error is not None:
-            # the error is over; a note written since stays
-            if self.message.value == self._error_html:
-                self.message.value = ""
+        if not failed:
             self.last_error = None
+            if not self._message_is_new:
+                self.message.value = ""  # it was about an earlier change
+        self._message_is_new = False
 
     @contextmanager
     def holding(self):
@@ -722,12 +760,13 @@ class Explorer(widgets.VBox):
         colour = _ERROR_COLOUR if error else _NOTE_COLOUR
         sign = "⚠ " if error else ""
         self.message.value = f'<span style="color: {colour}">{sign}{html.escape(text)}</span>'
+        # kept until the end of the next change, so that it speaks of the latest one
+        self._message_is_new = True
 
     def report_error(self, error: Exception) -> None:
         """Show an exception raised by a callback; keep it in :attr:`last_error`."""
         self.last_error = error
         self.notify(f"Could not update: {type(error).__name__}: {error}", error=True)
-        self._error_html = self.message.value
 
     # static viewers -----------------------------------------------------------------
 

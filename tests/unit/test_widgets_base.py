@@ -164,6 +164,23 @@ def test_play_and_frame_follow_each_other_in_the_kernel(echo):
     assert echo.controls["play"].max == echo.controls["frame"].max == 5
 
 
+def test_a_note_speaks_of_the_latest_change_only(echo):
+    echo.controls["n"].value = 70
+    assert "clamped" in echo.message.value
+    echo.controls["h"].value = 0.2
+    assert echo.message.value == ""
+
+
+def test_frames_the_browser_sends_are_not_echoed_back(echo):
+    # the browser's jslink moves the frame slider itself; the kernel must not push it back
+    play, frame = echo.controls["play"], echo.controls["frame"]
+    play.set_state({"value": 4})
+    assert frame.value == 10
+    frame.set_state({"value": 4})
+    assert echo.line.get_ydata()[-1] == echo.result
+    assert play.value == 4
+
+
 def test_the_mimebundle_has_a_png_of_the_figure_and_the_summary(echo):
     echo.controls["h"].value = 0.5
     bundle = echo._repr_mimebundle_()
