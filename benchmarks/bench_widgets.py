@@ -98,7 +98,7 @@ KERNEL_CODE = textwrap.dedent(
         return figure
 
     def new_figure():
-        figure = Figure(figsize=(10, 4.2), layout="constrained")
+        figure = Figure(figsize=(9, 3.8), layout="constrained")
         return figure, figure.subplots(1, 2, width_ratios=[1.15, 1])
 
     naive_times = []
@@ -114,7 +114,7 @@ KERNEL_CODE = textwrap.dedent(
     import matplotlib.pyplot as plt
 
     def pyplot_figure():
-        figure = plt.figure(figsize=(10, 4.2), layout="constrained")
+        figure = plt.figure(figsize=(9, 3.8), layout="constrained")
         return figure, figure.subplots(1, 2, width_ratios=[1.15, 1])
 
     def replot(lr):

@@ -295,7 +295,8 @@ class DescentExplorer(Explorer):
         self._limit_text = ""
 
         with plotting.projector_style():
-            figure = Figure(figsize=(10, 4.2), layout="constrained")
+            figure = Figure(figsize=(9, 3.8), layout="constrained")
+            figure.get_layout_engine().set(wspace=0.08)  # keep the colorbar off the loss panel
             self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
             self._contours = ContourPanel(self._ax)
             self._path = plotting.PathArtist(self._ax, color=plotting.COLORS[1], label="path")
@@ -341,7 +342,10 @@ class DescentExplorer(Explorer):
             ),
         )
         self.add_control("step_size", log_slider("step size", 0.1, 1e-3, 1.0))
-        self.add_control("steps", int_slider("steps", steps, 1, max(1000, steps)))
+        # more steps mean new runs and a new step axis (a full redraw): update when dropped
+        self.add_control(
+            "steps", int_slider("steps", steps, 1, max(1000, steps), continuous_update=False)
+        )
         self.add_animation(steps)
         self.limit_readout = widgets.HTML()
         self.arrange(

@@ -118,7 +118,8 @@ class OptimizerRace(Explorer):
         self._runs: dict[str, Path] = {}
 
         with plotting.projector_style():
-            figure = Figure(figsize=(10, 4.2), layout="constrained")
+            figure = Figure(figsize=(9, 3.8), layout="constrained")
+            figure.get_layout_engine().set(wspace=0.08)  # keep the colorbar off the loss panel
             self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
             self._contours = ContourPanel(self._ax)
             self._paths = {}
@@ -162,7 +163,10 @@ class OptimizerRace(Explorer):
                 options=list(self._surfaces), value=surface_name, description="surface"
             ),
         )
-        self.add_control("budget", int_slider("budget", budget, 3, max(2000, budget)))
+        # a new budget reruns every racer and redraws all: update when dropped
+        self.add_control(
+            "budget", int_slider("budget", budget, 3, max(2000, budget), continuous_update=False)
+        )
         self.add_control("tolerance", log_slider("tolerance", tolerance, 1e-12, 1.0))
         rows = [["surface", "budget", "tolerance"]]
         for name in names:
