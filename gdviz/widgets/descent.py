@@ -41,7 +41,7 @@ def snap(value: float) -> float:
     return 10 ** (round(math.log10(value) * STOPS_PER_DECADE) / STOPS_PER_DECADE)
 
 
-def largest_curvature(surface, point) -> float | None:
+def largest_curvature(surface: Surface, point) -> float | None:
     """λ_max, the largest eigenvalue of the Hessian at ``point``; None if it is not finite."""
     with np.errstate(all="ignore"):
         hessian = np.asarray(surface.hessian(np.asarray(point, dtype=float)), dtype=float)
@@ -50,7 +50,7 @@ def largest_curvature(surface, point) -> float | None:
     return float(np.linalg.eigvalsh(hessian)[-1])
 
 
-def has_constant_curvature(surface) -> bool:
+def has_constant_curvature(surface: Surface) -> bool:
     """True when the Hessian is the same at the start and at two other points (a quadratic)."""
     (x0, x1), (y0, y1) = surface.domain
     points = np.array([surface.start, [x0 + 0.3 * (x1 - x0), y1 - 0.2 * (y1 - y0)], [x1, y0]])
@@ -59,7 +59,9 @@ def has_constant_curvature(surface) -> bool:
     return bool(np.all(np.isfinite(hessians)) and np.allclose(hessians, hessians[0], rtol=1e-6))
 
 
-def stability_limit(optimizer_name: str, hyperparameters: dict, curvature: float | None):
+def stability_limit(
+    optimizer_name: str, hyperparameters: dict, curvature: float | None
+) -> tuple[float | None, str]:
     """The largest stable step size on a quadratic of curvature λ_max, and how it is written.
 
     Returns ``(limit, formula)``, or ``(None, reason)`` when there is no such limit.
@@ -93,7 +95,9 @@ def stability_limit(optimizer_name: str, hyperparameters: dict, curvature: float
     return 2 / curvature, "2/λ_max"
 
 
-def step_size_range(optimizer_name: str, surface, curvature: float | None):
+def step_size_range(
+    optimizer_name: str, surface: Surface, curvature: float | None
+) -> tuple[float, float, float]:
     """``(low, high, default)`` of the step-size slider: it reaches past the stability limit.
 
     For the gradient-descent family the scale is 2/λ over the positive curvatures λ_max

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -93,7 +94,7 @@ class OptimizerRace(Explorer):
     def __init__(
         self,
         surface: str | Surface = "quadratic",
-        racers=("gd", "momentum", "adam"),
+        racers: Sequence[str] = ("gd", "momentum", "adam"),
         start=None,
         *,
         budget: int = 200,
