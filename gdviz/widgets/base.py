@@ -91,6 +91,7 @@ import importlib
 import io
 import math
 import os
+import re
 import struct
 import sys
 import warnings
@@ -577,6 +578,7 @@ class Explorer(widgets.VBox):
                 f"unset <code>{BACKEND_VARIABLE}</code> and restart the kernel.</span>"
             )
         super().__init__(layout=widgets.Layout(align_items="flex-start"))
+        self.add_class("gdviz-explorer")  # stable hooks for browser tests and styling
 
     # building ---------------------------------------------------------------------
 
@@ -586,14 +588,22 @@ class Explorer(widgets.VBox):
         Sliders from :func:`log_slider`, :func:`float_slider` and :func:`int_slider`
         report clamped values in the message area and, unless ``entry=False``, get a text
         entry for typing a value.
+
+        In the page the control gets the class ``gdviz-control-NAME`` and its entry
+        ``gdviz-entry-NAME``, with characters other than letters, digits, ``_`` and ``-``
+        in ``name`` written as ``-`` (``"gd.lr"`` → ``gdviz-control-gd-lr``).
         """
         if name in self.controls:
             raise ValueError(f"a control named {name!r} already exists")
         self.controls[name] = control
+        css_name = re.sub(r"[^A-Za-z0-9_-]", "-", name)
+        if isinstance(control, widgets.DOMWidget):
+            control.add_class(f"gdviz-control-{css_name}")
         if isinstance(control, _ReportsClamping):
             control.on_clamp = lambda requested, used: self._report_clamp(name, requested, used)
             if entry is not False:
                 self.entries[name] = self._entry_for(name, control)
+                self.entries[name].add_class(f"gdviz-entry-{css_name}")
         return control
 
     def _entry_for(self, name: str, slider) -> widgets.Text:
