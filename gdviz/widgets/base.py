@@ -15,7 +15,7 @@ in five steps::
             self.add_control("h", log_slider("h", 1e-3, 1e-8, 1.0))   # 3. controls
             self.watch(["h"], self._update)                # 4. what a change does
             self.arrange(["h"])                            # 5. the layout
-            self._update()                                 #    and the first result
+            self.run(self._update, redraw=True)            #    and the first result
 
         def _update(self):
             self.result = compute(self.controls["h"].value)   # numerics only
@@ -40,14 +40,23 @@ What the base does for you:
   clamped and the message area says so; text that is not a number is refused. A value
   set from code outside the range is clamped and reported the same way.
 - **Batches of changes.** Inside ``with explorer.holding():`` callbacks are queued and
-  each runs once at the end (set several controls, pay for one update).
+  each runs once at the end (set several controls, pay for one update). Callbacks a
+  callback triggers (it set another control) are queued the same way and run after it;
+  the figure is refreshed once per change. For slow updates (a full redraw) make the
+  slider with ``continuous_update=False``: the kernel hears of a drag when it ends.
+- **Messages.** :meth:`Explorer.show_status` says what the result is; :meth:`Explorer.notify`
+  writes a note that stays until the end of the next change.
 - **Animation.** :meth:`Explorer.add_animation` adds a ``"play"`` button linked (in the
   browser, by ``jslink``) to a ``"frame"`` slider; watch ``"frame"``.
 - **Clicks.** :meth:`FigureView.on_click` calls you with the axes and data coordinates
   of a left click (ipympl only; the static fallback cannot be clicked).
 - **Static viewers.** Displaying the explorer adds a PNG of the figure and the
   ``text/plain`` of :meth:`Explorer.summary` next to the live widget, so GitHub,
-  nbviewer and nbconvert show a picture and nbval compares a stable text.
+  nbviewer and nbconvert show a picture and nbval compares a stable text (when the
+  notebook is saved without widget state, as JupyterLab and ``tools/execute_notebooks.py``
+  do; with saved state nbconvert tries to render the live widget instead). Artists given
+  to :meth:`FigureView.show_in_static_picture_only` (a caption repeating the status line)
+  are drawn in that PNG but not live, where text would slow every blit.
 
 The canvas is an ipympl canvas made for this figure only (the user's matplotlib backend
 is left alone) when ipympl can be imported; otherwise, or with ``backend="inline"`` or
@@ -66,7 +75,7 @@ Examples
 ...         self.add_control("h", log_slider("h", 0.1, 1e-3, 1.0))
 ...         self.watch(["h"], self.update)
 ...         self.arrange(["h"])
-...         self.update()
+...         self.run(self.update, redraw=True)
 ...
 ...     def update(self):
 ...         self.result = self.controls["h"].value
