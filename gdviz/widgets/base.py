@@ -107,10 +107,12 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
+from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
@@ -786,6 +788,47 @@ class Explorer(widgets.VBox):
         """Show an exception raised by a callback; keep it in :attr:`last_error`."""
         self.last_error = error
         self.notify(f"Could not update: {type(error).__name__}: {error}", error=True)
+
+    # slides -------------------------------------------------------------------------
+
+    def save_gif(self, path, *, fps: int = 10, max_frames: int = 150) -> Path:
+        """Save the animation, from the first frame to the last, as an animated GIF.
+
+        For slides: Pillow writes the GIF, no ffmpeg needed. At most ``max_frames``
+        frames, evenly spaced, are kept; the explorer is left on the frame it showed.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write, usually ending in ``.gif``.
+        fps : int
+            Frames per second when the GIF plays.
+        max_frames : int
+            The longest GIF to write, in frames.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        if "frame" not in self.controls:
+            raise ValueError(f"{type(self).__name__} has no animation (no 'frame' control) to save")
+        for name, value in (("fps", fps), ("max_frames", max_frames)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+        path = Path(path)
+        frame = self.controls["frame"]
+        shown = frame.value
+        frames = np.unique(np.linspace(0, frame.max, min(max_frames, frame.max + 1)).round())
+        writer = PillowWriter(fps=fps)
+        try:
+            with writer.saving(self.figure, str(path), dpi=self.figure.dpi):
+                for k in frames:
+                    frame.value = int(k)  # updates the artists before returning
+                    writer.grab_frame()
+        finally:
+            frame.value = shown
+        return path
 
     # static viewers -----------------------------------------------------------------
 

@@ -282,3 +282,39 @@ def test_an_executed_notebook_keeps_the_picture_and_the_summary(tmp_path):
     )
     assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
     assert base.WIDGET_VIEW in data
+
+
+def test_save_gif_writes_every_frame_and_restores_the_shown_frame(tmp_path):
+    from PIL import Image
+
+    from gdviz.widgets import DescentExplorer
+
+    explorer = DescentExplorer(backend="inline", steps=20)
+    explorer.controls["frame"].value = 7
+    written = explorer.save_gif(tmp_path / "descent.gif", fps=5)
+    with Image.open(written) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 21
+        first = np.asarray(gif.convert("RGB"))
+        gif.seek(gif.n_frames - 1)
+        last = np.asarray(gif.convert("RGB"))
+    assert (first != last).any(), "the path should grow from the first frame to the last"
+    assert explorer.controls["frame"].value == 7
+
+
+def test_save_gif_keeps_at_most_max_frames(tmp_path):
+    from PIL import Image
+
+    from gdviz.widgets import DescentExplorer
+
+    explorer = DescentExplorer(backend="inline", steps=100)
+    with Image.open(explorer.save_gif(tmp_path / "short.gif", max_frames=10)) as gif:
+        assert gif.n_frames == 10
+
+
+def test_save_gif_refuses_a_bad_frame_rate(tmp_path):
+    from gdviz.widgets import DescentExplorer
+
+    explorer = DescentExplorer(backend="inline", steps=5)
+    with pytest.raises(ValueError, match="fps must be a whole number >= 1; got 0"):
+        explorer.save_gif(tmp_path / "x.gif", fps=0)
