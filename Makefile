@@ -5,7 +5,7 @@
 #   make lab        JupyterLab on notebooks/ (loopback, default token auth stays on)
 #   make test       ruff, unit tests + doctests, nbval on notebooks/, browser tests
 #   make notebooks  re-execute every notebook in place, fresh kernel each, deterministic
-#   make present    Voila on notebooks/07_*.ipynb at http://127.0.0.1:8866
+#   make present    Voila (code hidden, projector-sized) on the playground; LESSON=03 for a lesson
 #   make bench      run every benchmarks/*.py
 #   make clean      remove caches and artifacts (keeps .venv); make distclean also removes .venv
 
@@ -65,12 +65,15 @@ test-browser: venv
 notebooks: venv
 	$(BIN)/python tools/execute_notebooks.py notebooks
 
-# Serves only on loopback. A large-font theme/template for the classroom projector comes later.
+# Voila on loopback, code hidden, with the projector template (presentation/voila/templates/
+# projector: larger text, sliders and handles). LESSON picks the notebook by its name's start.
+LESSON ?= 07_playground
 present: venv
-	@nbs=(notebooks/07_*.ipynb); \
-	if [ ! -e "$${nbs[0]}" ]; then echo "make present: no notebooks/07_*.ipynb yet" >&2; exit 1; fi; \
-	echo "Voila on http://127.0.0.1:$(PRESENT_PORT)/ serving $${nbs[0]}"; \
-	$(BIN)/voila --no-browser --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) "$${nbs[0]}"
+	@nbs=(notebooks/$(LESSON)*.ipynb); \
+	if [ ! -e "$${nbs[0]}" ]; then echo "make present: no notebooks/$(LESSON)*.ipynb" >&2; exit 2; fi; \
+	echo "Voila on http://127.0.0.1:$(PRESENT_PORT)/ serving $${nbs[0]} (Ctrl-C to stop)"; \
+	JUPYTER_PATH=$(CURDIR)/presentation $(BIN)/voila --no-browser --Voila.ip=127.0.0.1 \
+	  --port=$(PRESENT_PORT) --template=projector "$${nbs[0]}"
 
 bench: venv
 	@shopt -s nullglob; files=(benchmarks/*.py); \
