@@ -52,6 +52,21 @@ _SLIPS = (
         "2.7 used the weight where the gradient belongs: the gradient of w² at 3 is 2·3 = 6, "
         "so the step is −0.1 · 6.",
     ),
+    (
+        W - STEP_SIZE * 2,
+        "2.8 took the gradient to be 2, the factor in 2w. The gradient is 2w evaluated at "
+        "w = 3 (the `grad` the cell computes); multiply that by the step size.",
+    ),
+    (
+        ANSWER**2,
+        "5.76 is the new *loss*, (new w)²: you went one step too far. The exercise asks for "
+        "the new weight w itself.",
+    ),
+    (
+        2.0,
+        "2 is a whole number, but one step from w = 3 does not land on one: the step "
+        "`-step_size * grad` is a fraction. Did you round, or use `int`? Keep the decimals.",
+    ),
 )
 
 

@@ -46,3 +46,23 @@ def test_placeholder_is_not_attempted():
 def test_value_that_is_not_one_number_is_explained(bad):
     feedback = check_first_step(bad)
     assert not feedback.correct
+
+
+def test_gradient_taken_as_two_is_named():
+    feedback = check_first_step(3.0 - 0.1 * 2)
+    assert not feedback.correct
+    assert feedback.message.startswith("2.8 took the gradient to be 2")
+
+
+def test_new_loss_instead_of_new_weight_is_named():
+    feedback = check_first_step(2.4**2)
+    assert not feedback.correct
+    assert "new *loss*" in feedback.message
+    assert "2.4" not in feedback.message  # points at the idea, not the answer
+
+
+def test_whole_number_two_is_told_to_keep_the_decimals():
+    feedback = check_first_step(2)
+    assert not feedback.correct
+    assert "Keep the decimals" in feedback.message
+    assert "2.4" not in feedback.message
