@@ -63,8 +63,8 @@ def exercise_surface() -> Surface:
 _SLIPS: tuple[tuple[Callable, str], ...] = (
     (
         lambda x, y: -_grad(x, y),
-        "wrong sign: you wrote −∇f, the way *downhill*. The gradient itself points uphill: "
-        "∂f/∂x = 2x + y, with a plus sign.",
+        "wrong sign: you wrote −∇f, the way *downhill*. The gradient itself points uphill, "
+        "so both components need the opposite sign.",
     ),
     (
         lambda x, y: _grad(x, y)[::-1],
@@ -72,8 +72,9 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
     ),
     (
         lambda x, y: np.array([2 * x, 6 * y]),
-        "the cross term is missing: xy changes with x *and* with y, so it adds "
-        "∂(xy)/∂x = y to the first component and ∂(xy)/∂y = x to the second.",
+        "the cross term is missing: xy changes with x *and* with y, so it adds something to "
+        "*both* components. Differentiate it once with respect to x (y held fixed) and once "
+        "with respect to y (x held fixed).",
     ),
     (
         lambda x, y: np.array([3 * x, 7 * y]),
@@ -239,11 +240,24 @@ def check_steepest_descent(direction) -> Feedback:
             "the steepest way down: the gradient only knows the slope under your feet. "
             "Use −∇f(1, 1) = (−3, −7), divided by its length.",
         )
+    if 0.5 < angle <= 2:
+        return Feedback(
+            False,
+            f"very close: {angle:.1f}° away from the steepest way down, the size of gap that "
+            "rounding leaves. Round less: give three decimals, or let numpy compute it, "
+            "−∇f(1, 1) divided by its length.",
+        )
     if angle > 0.5:
         return Feedback(
             False,
             f"this is {angle:.0f}° away from the steepest way down. At (1, 1) the gradient is "
             "∇f = (3, 7); the steepest descent direction is −∇f divided by its length.",
+        )
+    if abs(length - 1) > 5e-3 and abs(length - 1) < 0.02:
+        return Feedback(
+            False,
+            f"the right direction, and its length {length:.3f} is nearly 1: that looks rounded "
+            "too far. Round less: give three decimals, or let numpy compute it.",
         )
     if abs(length - 1) > 5e-3:
         return Feedback(

@@ -161,3 +161,27 @@ def test_exercise_surface_gradient_passes_the_gradient_check(point):
 
 def test_exercise_surface_gradient_at_the_exercise_point():
     np.testing.assert_allclose(exercise_surface().grad([1.0, 1.0]), [3.0, 7.0])
+
+
+def test_wrong_sign_hint_does_not_give_the_components_away():
+    message = check_gradient(lambda x, y: -right_gradient(x, y)).message
+    assert "2x + y" not in message
+
+
+def test_missing_cross_term_hint_points_at_the_term_not_the_answer():
+    message = check_gradient(lambda x, y: np.array([2 * x, 6 * y])).message
+    assert "both" in message
+    assert "= y" not in message and "= x" not in message
+
+
+def test_direction_rounded_to_one_decimal_is_told_to_round_less():
+    feedback = check_steepest_descent([-0.4, -0.9])
+    assert not feedback.correct
+    assert feedback.message.startswith("very close")
+    assert "Round less" in feedback.message
+
+
+def test_direction_rounded_short_of_length_one_is_told_to_round_less():
+    feedback = check_steepest_descent([-0.39, -0.91])  # the right angle, length 0.99
+    assert not feedback.correct
+    assert "Round less" in feedback.message
