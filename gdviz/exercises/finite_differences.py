@@ -90,27 +90,30 @@ def _with_dw(dw):
 _SLIPS: tuple[tuple[Callable, str], ...] = (
     (
         _with_dw(lambda x, r, lam, w: np.mean(r * x) + 2 * lam * w),
-        "this is still the planted bug: the penalty (λ/2)·w² has derivative λ·w, not 2λ·w "
-        "(the ½ cancels the 2 of the power rule).",
+        "this is still the planted bug: dw would still fail the gradient check. Of its two "
+        "terms, look at the penalty's: differentiate (λ/2)·w² yourself. What factor does the "
+        "power rule bring down, and what does the ½ in front do to it?",
     ),
     (
         _with_dw(lambda x, r, lam, w: np.mean(r * x)),
-        "the penalty's derivative is missing now: (λ/2)·w² adds λ·w to ∂L/∂w, so "
-        "`dw = np.mean(residual * x) + lam * w`.",
+        "the penalty's derivative is missing now: L has two terms, and the penalty (λ/2)·w² "
+        "depends on w too, so it adds its own derivative to ∂L/∂w.",
     ),
     (
         _with_dw(lambda x, r, lam, w: np.mean(r * x) - lam * w),
-        "wrong sign on the penalty: (λ/2)·w² grows with |w|, so its derivative +λ·w is added.",
+        "wrong sign on the penalty: (λ/2)·w² grows as w moves away from 0, so for w > 0 its "
+        "derivative is positive, and it is added to the data term.",
     ),
     (
         _with_dw(lambda x, r, lam, w: np.mean(r) + lam * w),
-        "the data term lost its x: by the chain rule ∂(w xᵢ + b − yᵢ)/∂w = xᵢ, so it is "
-        "`np.mean(residual * x)`.",
+        "the data term lost its x: by the chain rule, differentiating (w xᵢ + b − yᵢ)² with "
+        "respect to w brings out the inner derivative, xᵢ. The buggy gradient had that term "
+        "right.",
     ),
     (
         _with_dw(lambda x, r, lam, w: np.sum(r * x) + lam * w),
         f"the data term is {N_EXAMPLES} times too big: the loss is a *mean* over the "
-        f"{N_EXAMPLES} examples, so use `np.mean(residual * x)`, not `np.sum`.",
+        f"{N_EXAMPLES} examples, so its derivative is a mean too.",
     ),
     (
         _with_dw(lambda x, r, lam, w: 2 * np.mean(r * x) + lam * w),
@@ -118,11 +121,13 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
     ),
     (
         _with_dw(lambda x, r, lam, w: np.mean(r * x) + 0.5 * lam * w),
-        "the penalty's derivative is halved: d/dw of (λ/2)·w² is λ·w.",
+        "the penalty's derivative is halved: the power rule brings down a 2, and the ½ in "
+        "front of λ cancels it; nothing else.",
     ),
     (
         _with_dw(lambda x, r, lam, w: lam * w),
-        "only the penalty is left: ∂L/∂w also has the data term `np.mean(residual * x)`.",
+        "only the penalty is left: L has two terms, so ∂L/∂w has two as well. The data "
+        "term (from the mean squared error) was right in the buggy gradient: keep it.",
     ),
 )
 
@@ -217,16 +222,36 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
             "∂L/∂b has changed, but it was right (its row of the gradient check passed): "
             "keep `db = np.mean(residual)` and fix only `dw`.",
         )
+    given_dw = np.array([a[0] for a in answers])
+    if np.allclose(given_dw, given_dw[0], rtol=1e-9, atol=1e-12):
+        return Feedback(
+            False,
+            f"your dw is the same number, {given_dw[0]:.6g}, at every (w, b) the check tried. "
+            "A number copied from the gradient check's table is right at (1, −2) only: the "
+            "self-check calls fixed_grad at other points too, which you have not seen. "
+            "Write dw as a formula in w, x and residual, as the buggy gradient did.",
+        )
     for point, answer in zip(_POINTS, answers, strict=True):
         want = _true(point)[0]
         if not np.isclose(answer[0], want, rtol=1e-7, atol=1e-10):
             break
+    given, true = _distinct(answer[0], want)
     return Feedback(
         False,
-        f"∂L/∂w is still off: at (w, b) = ({point[0]:g}, {point[1]:g}) you give {answer[0]:.4g}, "
-        f"the true value is {want:.4g}. Differentiate both terms: the mean squared error gives "
-        "`np.mean(residual * x)`, the penalty (λ/2)·w² gives `lam * w`.",
+        f"∂L/∂w is still off: at (w, b) = ({point[0]:g}, {point[1]:g}) you give {given}, "
+        f"the true value is {true}. Differentiate L term by term: the mean squared error "
+        "(that part of the buggy gradient was right) and the penalty (λ/2)·w². What factor "
+        "does the power rule bring down, and what does the ½ do to it?",
     )
+
+
+def _distinct(given: float, want: float) -> tuple[str, str]:
+    """The two numbers printed with just enough digits to tell them apart."""
+    for digits in range(4, 17):
+        a, b = f"{given:.{digits}g}", f"{want:.{digits}g}"
+        if a != b:
+            return a, b
+    return repr(given), repr(want)
 
 
 def lesson_function(x):

@@ -171,3 +171,55 @@ def test_step_that_is_not_a_positive_number_is_explained(bad):
 
 def test_lesson_best_step_is_near_cube_root_of_epsilon():
     assert 1e-6 < _best_central_step() < 1e-5
+
+
+# --- hints point at the idea, never at the answer line --------------------------------------
+
+
+def test_no_hint_gives_the_fixed_line_away():
+    for slip, _ in _SLIPS:
+        message = check_fixed_gradient(slip).message
+        assert "lam * w" not in message
+        assert "λ·w" not in message
+        assert "np.mean(residual * x)" not in message
+
+
+def test_unfixed_planted_bug_hint_points_at_the_penalty_term():
+    message = check_fixed_gradient(planted_bug).message
+    assert "penalty" in message and "½" in message
+
+
+def test_dw_copied_from_the_table_is_told_to_write_a_formula():
+    copied = float(right(np.array([1.0, -2.0]))[0])  # right at the lesson's point only
+
+    def hard_coded(params):
+        w, b = params
+        residual = w * X + b - Y
+        return np.array([copied, np.mean(residual)])
+
+    feedback = check_fixed_gradient(hard_coded)
+    assert not feedback.correct
+    assert feedback.message.startswith("your dw is the same number")
+    assert "formula" in feedback.message
+
+
+def test_dw_rounded_from_the_table_is_told_to_write_a_formula():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: -2.131))
+    assert feedback.message.startswith("your dw is the same number")
+
+
+def test_still_off_hint_prints_two_different_numbers():
+    # wrong by a hair at the first point: the numbers shown must not read the same
+    feedback = check_fixed_gradient(
+        gradient_with(lambda r, w: np.mean(r * X) + LAM * w + 1e-6 * w**2)
+    )
+    assert feedback.message.startswith("∂L/∂w is still off")
+    numbers = feedback.message.split("you give ")[1].split(". Differentiate")[0]
+    given, true = numbers.split(", the true value is ")
+    assert given != true
+
+
+def test_unknown_wrong_dw_hint_names_the_terms_not_the_code():
+    message = check_fixed_gradient(gradient_with(lambda r, w: np.mean(r * X) + LAM * w**2)).message
+    assert "power rule" in message
+    assert "lam * w" not in message
