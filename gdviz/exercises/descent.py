@@ -55,6 +55,8 @@ EXERCISE_CONDITION = 5.0
 """The condition number of the bowl in the step-size exercise (Hessian eigenvalues 1 and 5)."""
 EXERCISE_ANGLE = 30.0
 """The rotation of that bowl, in degrees (so the Hessian is not diagonal)."""
+SECTION_ONE_EIGENVALUES = (1.0, 2.0)
+"""The Hessian eigenvalues of the lesson's first bowl, ½(x² + 2y²), still named `bowl` there."""
 
 # Answers within this relative distance of the truth count as right (0.4 typed by hand
 # and 2 / 5.000000000000001 computed are both fine).
@@ -159,11 +161,15 @@ def check_descent_loop(my_descent) -> Feedback:
     if _same(points, _reference_path(_LOOP_STEP_SIZE, steps, sign=+1.0)):
         return Feedback(
             False,
-            "wrong sign: your path climbs. The gradient points uphill, so step against it: "
-            "`w += -step_size * grad`.",
+            "wrong sign: your path climbs. The gradient points uphill, so each step must go "
+            "against it: look at the sign in front of `step_size`.",
         )
     if _same(points, _reference_path(1.0, steps)):
-        return Feedback(False, "the step size is missing: `w += -step_size * grad`.")
+        return Feedback(
+            False,
+            "the step size is missing: each step moved by the whole gradient. Scale the "
+            "gradient by `step_size` first.",
+        )
     frozen = _LOOP_START - _LOOP_STEP_SIZE * np.arange(steps + 1)[:, None] * _LOOP_BOWL.grad(
         _LOOP_START
     )
@@ -176,8 +182,9 @@ def check_descent_loop(my_descent) -> Feedback:
     if len(wrong_rows):
         return Feedback(
             False,
-            f"row {wrong_rows[0]} differs from gradient descent's (rows before it are right): "
-            "each step should be `w += -step_size * grad(w)`, with the gradient at the current `w`.",
+            f"row {wrong_rows[0]} differs from gradient descent's (rows before it are right). "
+            "Each step moves `w` against the gradient at the current `w`, scaled by "
+            "`step_size`, and nothing else.",
         )
     return Feedback(
         True,
@@ -222,6 +229,14 @@ def check_stability_limit(limit) -> Feedback:
             True,
             f"2/λ_max = 2/{lam_max:.3g} = {truth:.3g}. Below it every direction shrinks; "
             f"above it the steep direction grows by |1 − lr·{lam_max:.3g}| > 1 each step.",
+        )
+    if _close(value, 2 / max(SECTION_ONE_EIGENVALUES)):
+        return Feedback(
+            False,
+            f"{value:.3g} = 2/2: that is the limit of `bowl`, the round bowl of section 1 "
+            "(eigenvalues 1 and 2), not of this one. Use `tilted.hessian(tilted.start)`. "
+            "(If the 2 came from the tilted bowl's Hessian instead, note that the diagonal "
+            "entries of a rotated bowl's Hessian are not its eigenvalues.)",
         )
     if _close(value, 2 / lam_min):
         return Feedback(
@@ -273,6 +288,13 @@ def check_best_step(best) -> Feedback:
             True,
             f"2/(λ_min + λ_max) = 2/{lam_min + lam_max:.3g} = {truth:.3g}: both directions then "
             f"shrink by the same factor {rate:.3g} per step, and no step size does better.",
+        )
+    if _close(value, 2 / sum(SECTION_ONE_EIGENVALUES)):
+        return Feedback(
+            False,
+            f"{value:.3g} = 2/(1 + 2): that is the best step of `bowl`, the round bowl of "
+            "section 1 (eigenvalues 1 and 2), not of this one. Use "
+            "`tilted.hessian(tilted.start)`.",
         )
     if _close(value, 2 / lam_max):
         return Feedback(

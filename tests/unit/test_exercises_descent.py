@@ -252,3 +252,49 @@ def test_checks_do_not_modify_an_array_answer():
     check_stability_limit(answer)
     check_best_step(answer)
     assert answer == 0.4
+
+
+# hints point at the idea, not at the answer line
+
+
+def test_loop_wrong_sign_hint_points_at_the_sign_not_the_line():
+    message = check_descent_loop(_loop(sign=+1.0)).message
+    assert "sign in front of `step_size`" in message
+    assert "w += -step_size" not in message
+
+
+def test_loop_without_step_size_hint_does_not_give_the_line():
+    message = check_descent_loop(_loop(use_step_size=False)).message
+    assert "Scale the gradient by `step_size`" in message
+    assert "w += -step_size" not in message
+
+
+def test_loop_with_another_wrong_row_names_the_row_not_the_line():
+    def half_step_later(grad, w, step_size, steps):
+        w = np.array(w, dtype=float)
+        points = [w.copy()]
+        for k in range(steps):
+            w += -(step_size if k < 2 else step_size / 2) * grad(w)
+            points.append(w.copy())
+        return np.array(points)
+
+    fb = check_descent_loop(half_step_later)
+    assert not fb.correct
+    assert fb.message.startswith("row 3 differs")
+    assert "w += -step_size" not in fb.message
+
+
+# the bowl of section 1 (`bowl`, eigenvalues 1 and 2) used instead of the tilted one
+
+
+def test_limit_of_the_section_one_bowl_names_the_wrong_variable():
+    fb = check_stability_limit(1.0)  # 2/2
+    assert not fb.correct
+    assert "`bowl`, the round bowl of section 1" in fb.message
+    assert "tilted.hessian" in fb.message
+
+
+def test_best_step_of_the_section_one_bowl_names_the_wrong_variable():
+    fb = check_best_step(2 / 3)  # 2/(1 + 2)
+    assert not fb.correct
+    assert "`bowl`, the round bowl of section 1" in fb.message
