@@ -100,7 +100,7 @@ class FirstStepExplorer(Explorer):
         super().__init__(
             figure,
             caption=(
-                "Predict where w lands, then move the step-size slider: try 0.1, 0.5, 1.0 and 1.1, "
+                "Predict where w lands, then move the step-size slider: try 0.1, 0.5, 0.9, 1.0 and 1.1, "
                 "with 1 step and then with 10."
             ),
             backend=backend,
