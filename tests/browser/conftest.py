@@ -239,8 +239,10 @@ def jupyter_env(base: Path) -> tuple[dict[str, str], dict[str, Path]]:
     return env, dirs
 
 
-def _start(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
-    if os.geteuid() == 0:
+def _start(
+    cmd: list[str], cwd: Path, env: dict[str, str], log: Path, *, allow_root: bool = True
+) -> subprocess.Popen:
+    if allow_root and os.geteuid() == 0:  # Jupyter servers refuse root without it; Voilà has none
         cmd = [*cmd, "--allow-root"]
     with log.open("wb") as log_file:
         return subprocess.Popen(
@@ -328,7 +330,7 @@ def running_voila(notebook: Path, base: Path) -> Iterator[VoilaServer]:
         target.name,
     ]
     log = base / "voila.log"
-    process = _start(cmd, dirs["root"], env, log)
+    process = _start(cmd, dirs["root"], env, log, allow_root=False)
     server = VoilaServer(url=f"http://127.0.0.1:{port}/", process=process, log=log)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
