@@ -154,12 +154,15 @@ class ContourPanel:
 
 
 def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
-    """Widen the y-range of ``ax`` to these losses if they leave it; True if it changed.
+    """Fit the y-range of ``ax`` to these losses, with a margin; True if it changed.
 
-    Only widening (unless ``always``) keeps the axis still while a slider moves, so that
-    an update is a blit. ``losses`` has the steps in its first axis and runs sharing one
-    start in the others. A log axis ends 16 decades below the start: a run down there has
-    converged and there is nothing more to see.
+    With ``always`` the range is set to fit the losses; otherwise it is only widened, when
+    the losses leave it, which keeps the axis still while a slider moves, so that an
+    update is a blit. ``losses`` has the steps in its first axis and runs sharing one
+    start in the others. On a log axis the range ends on whole decades with at least a
+    factor 2 to spare, so that a widening is rare and leaves room for the next runs; it
+    stops 16 decades below the start (a run down there has converged and there is
+    nothing more to see) and 4 decades above it (a diverging run just leaves the top).
     """
     log = ax.get_yscale() == "log"
     finite = losses[np.isfinite(losses)]
@@ -170,16 +173,25 @@ def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
     low, high = float(finite.min()), float(finite.max())
     if log:
         start = float(np.nanmax(np.abs(losses[0]))) if np.any(np.isfinite(losses[0])) else 0.0
-        low = max(low, start * 1e-16) if start > 0 else low
-        wanted = (low / 2, high * 2)
+        if start > 0:
+            low, high = max(low, start * 1e-16), min(high, start * 1e4)
+        wanted = (
+            10.0 ** math.floor(math.log10(low / 2)),
+            10.0 ** math.ceil(math.log10(high * 2)),
+        )
     else:
         margin = 0.05 * (high - low) if high > low else 1.0
         wanted = (low - margin, high + margin)
     current = ax.get_ylim()
-    if always or wanted[0] < current[0] or wanted[1] > current[1]:
-        ax.set_ylim(*wanted)
-        return True
-    return False
+    if always:
+        if tuple(current) == wanted:
+            return False
+    elif not (wanted[0] < current[0] or wanted[1] > current[1]):
+        return False
+    else:
+        wanted = (min(wanted[0], current[0]), max(wanted[1], current[1]))
+    ax.set_ylim(*wanted)
+    return True
 
 
 class _Family:
@@ -461,11 +473,15 @@ class DescentExplorer(Explorer):
         self.run(self._recompute, redraw=True)
 
     def _recompute(self) -> None:
-        """A new family of runs (new surface, optimizer or start): rescale the loss panel."""
+        """A new family of runs (new surface, optimizer or start): rescale the loss panel.
+
+        The loss axis is fitted to the run on show; other step sizes widen it when their
+        runs leave it (rarely: it ends on whole decades with room to spare).
+        """
         self._compute_family()
         steps = self.controls["steps"].value
         self._fit_steps_axis(steps)
-        self._fit_loss_axes(self._family.batch.losses, always=True)
+        self._fit_loss_axes(self._current_run().losses, always=True)
         self._update_run()
 
     def _update_run(self) -> None:

@@ -39,8 +39,25 @@ from .descent import (
 SECOND_PARAMETER = {"momentum": "beta", "nesterov": "beta", "rmsprop": "rho", "adam": "beta1"}
 """Each optimizer's hyper-parameter with a slider besides ``lr`` (the others keep their defaults)."""
 
-RACE_COLORS = tuple(c for c in plotting.COLORS if c != "#F0E442")
-"""Okabe–Ito without its yellow, which vanishes on the yellow end of the cividis contours."""
+_BLUE, _VERMILLION, _GREEN, _PINK, _ORANGE, _SKY_BLUE, _YELLOW, _BLACK = plotting.COLORS
+
+OPTIMIZER_COLORS = {
+    "gd": _BLUE,
+    "momentum": _VERMILLION,
+    "nesterov": _PINK,
+    "adagrad": _ORANGE,
+    "rmsprop": _SKY_BLUE,
+    "adam": _GREEN,
+    "newton": _BLACK,
+}
+"""One Okabe–Ito colour per optimizer, the same in the race and in the lessons' figures.
+
+Yellow is left out: it vanishes on the yellow end of the cividis contours. The three
+default racers (gradient descent, momentum, Adam) get the three most distinct colours.
+"""
+
+RACE_COLORS = tuple(OPTIMIZER_COLORS[name] for name in optimizers.names())
+"""The colours of :data:`OPTIMIZER_COLORS` in the order of :func:`gdviz.optimizers.names`."""
 
 _SHORT_LABELS = {
     "gd": "gradient descent",
@@ -143,7 +160,7 @@ class OptimizerRace(Explorer):
             self._loss_ax.yaxis.set_minor_locator(NullLocator())
             self._loss_ax.set_xlabel("gradient evaluations")
             self._loss_ax.set_ylabel("loss − minimum")
-            self._loss_ax.set_title("distance to the minimum")
+            self._loss_ax.set_title("loss above the minimum")
             self._loss_ax.grid(True, which="major", alpha=0.3)
         super().__init__(
             figure,

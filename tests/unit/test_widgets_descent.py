@@ -43,11 +43,45 @@ def test_the_default_run_and_its_summary(explorer):
 def test_a_step_size_change_redraws_the_path_in_place(explorer):
     before = _drawn(explorer).copy()
     draws = explorer.view.full_draws
-    explorer.controls["step_size"].value = 0.16
-    assert explorer.result.optimizer == "GradientDescent(lr=0.16)"
+    explorer.controls["step_size"].value = 0.08  # its losses stay inside the loss axis
+    assert explorer.result.optimizer == "GradientDescent(lr=0.08)"
     assert not np.array_equal(_drawn(explorer), before)
     assert explorer.view.full_draws == draws
-    assert explorer.limit_readout.value == "lr = 0.8 × limit (2/λ_max = 0.2)"
+    assert explorer.limit_readout.value == "lr = 0.4 × limit (2/λ_max = 0.2)"
+
+
+def test_the_loss_axis_fits_the_run_on_show_to_whole_decades(inline):
+    losses = inline.result.losses  # 1.125 down to 7.9e-10
+    low, high = inline._loss_ax.get_ylim()
+    assert (low, high) == (1e-10, 10.0)
+    assert low < losses.min() / 2 and high > losses.max() * 2
+
+
+def test_a_run_that_leaves_the_loss_axis_widens_it_once(inline):
+    draws = inline.view.full_draws
+    inline.controls["step_size"].value = 0.16  # converges to 8e-16, below the axis
+    assert inline._loss_ax.get_ylim() == (1e-16, 10.0)
+    assert inline.view.full_draws == draws + 1
+    inline.controls["step_size"].value = 0.12
+    inline.controls["step_size"].value = 0.1
+    assert inline.view.full_draws == draws + 1  # back inside: no more full redraws
+
+
+def test_a_diverging_run_leaves_the_top_of_the_loss_axis_four_decades_up(inline):
+    inline.controls["step_size"].value = 0.5
+    assert inline.result.diverged
+    assert inline._loss_ax.get_ylim()[1] == 1e5  # the start's 1.125 times 1e4, to a decade
+
+
+def test_a_new_surface_refits_the_loss_axis_to_its_run():
+    explorer = DescentExplorer("quadratic", backend="inline")
+    explorer.controls["step_size"].value = 0.5  # diverges: the axis grows upwards
+    explorer.controls["surface"].value = "rosenbrock"
+    losses = explorer.result.losses
+    assert explorer._loss_ax.get_ylim() == (
+        10 ** np.floor(np.log10(losses.min() / 2)),
+        10 ** np.ceil(np.log10(losses.max() * 2)),
+    )
 
 
 @pytest.mark.parametrize("lr", [10**-0.65, 0.123456])  # a slider position, and a typed value

@@ -10,7 +10,7 @@ from matplotlib.backend_bases import MouseEvent
 
 import gdviz
 from gdviz.widgets import OptimizerRace
-from gdviz.widgets.race import evaluations_per_step
+from gdviz.widgets.race import OPTIMIZER_COLORS, evaluations_per_step
 
 
 @pytest.fixture(params=["ipympl", "inline"])
@@ -42,6 +42,19 @@ def test_racers_are_told_apart_by_colour_and_by_marker_or_line_style(race):
     assert len({(marker, style) for _, marker, style in looks}) == len(looks)
     legend = [t.get_text() for t in race._ax.get_legend().get_texts()]
     assert legend == ["gradient descent", "momentum", "Adam", "Newton"]
+
+
+def test_each_optimizer_has_its_own_colour_and_the_default_racers_distinct_ones(inline):
+    for name, path in inline._paths.items():
+        assert path.line.get_color() == OPTIMIZER_COLORS[name]
+    assert len(set(OPTIMIZER_COLORS.values())) == len(OPTIMIZER_COLORS)
+    defaults = {OPTIMIZER_COLORS[name] for name in ("gd", "momentum", "adam")}
+    assert defaults == {"#0072B2", "#D55E00", "#009E73"}  # blue, vermillion, green
+
+
+def test_the_loss_panel_title_says_what_it_plots(inline):
+    assert inline._loss_ax.get_ylabel() == "loss − minimum"
+    assert inline._loss_ax.get_title() == "loss above the minimum"
 
 
 def test_a_hyper_parameter_reruns_only_its_racer_and_redraws_in_place(race):
