@@ -47,6 +47,38 @@ def _problem() -> LinearRegression:
     return LinearRegression(x, y, name="ten examples")
 
 
+class _EmptyBatch(Exception):
+    """Raised by the recorder when asked for the gradient on a batch without examples."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"batch {number} is empty")
+        self.number = number
+
+
+class _WatchedGenerator(np.random.Generator):
+    """A numpy generator that notes whether ``shuffle`` (in place, returns None) was used."""
+
+    shuffled_in_place = False
+    _in_permutation = False
+
+    def shuffle(self, x, axis=0):
+        if not self._in_permutation:  # numpy's permutation shuffles a copy by this method
+            self.shuffled_in_place = True
+        return super().shuffle(x, axis)
+
+    def permutation(self, x, axis=0):
+        self._in_permutation = True
+        try:
+            return super().permutation(x, axis)
+        finally:
+            self._in_permutation = False
+
+
+def _generator(seed: int) -> _WatchedGenerator:
+    """The same stream as ``np.random.default_rng(seed)``, watched."""
+    return _WatchedGenerator(np.random.PCG64(seed))
+
+
 class _Recorder:
     """A problem that remembers every gradient asked of it: at which point, on which batch."""
 
@@ -60,6 +92,8 @@ class _Recorder:
         point = np.array(params, dtype=float)
         rows = None if batch is None else np.array(batch)
         self.calls.append((point, rows))
+        if rows is not None and rows.size == 0:
+            raise _EmptyBatch(len(self.calls))
         return self._problem.grad(params, batch)
 
     def loss(self, params, batch=None):
@@ -143,17 +177,22 @@ def check_run_epoch(run_epoch) -> Feedback:
         return Feedback(False, f"`run_epoch` should be a function; got {type(run_epoch).__name__}.")
     problem = _problem()
 
-    def attempt():
+    def attempt(seed=_SEED):
         recorder = _Recorder(problem)
         given = _START.copy()
-        with np.errstate(all="ignore"):
-            out = run_epoch(recorder, given, _STEP_SIZE, _BATCH, np.random.default_rng(_SEED))
+        rng = _generator(seed)
+        try:
+            with np.errstate(all="ignore"):
+                out = run_epoch(recorder, given, _STEP_SIZE, _BATCH, rng)
+        except Exception as exc:
+            exc.gdviz_rng = rng  # for the hint: was rng.shuffle used?
+            raise
         return recorder.calls, given, out
 
     try:
         calls, given, out = attempt()
     except Exception as exc:  # a student's bug is feedback, not a crash
-        return Feedback(False, f"`run_epoch` raised {type(exc).__name__}: {exc}")
+        return _raised(exc)
 
     if not calls:
         unchanged = out is None or out is Ellipsis or _is_start(out)
@@ -211,16 +250,24 @@ def check_run_epoch(run_epoch) -> Feedback:
         )
     try:
         again, _, _ = attempt()
+        other_seed, _, _ = attempt(_OTHER_SEED)
     except Exception as exc:
         return Feedback(False, f"`run_epoch` raised {type(exc).__name__} on a second run: {exc}")
-    if len(again) != len(calls) or any(
-        not np.array_equal(np.ravel(a[1]), b) for a, b in zip(again, batches, strict=False)
-    ):
+    if not _same_batches(again, batches):
         return Feedback(
             False,
             "two runs with the same seed made different batches: draw the shuffle from the "
             "`rng` you are given (`rng.permutation(problem.n)`), not from `np.random`, so a "
             "seed reproduces the epoch.",
+        )
+    if _same_batches(other_seed, batches):
+        return Feedback(
+            False,
+            "two runs given different generators made exactly the same batches, so every "
+            "epoch of a training run would repeat one shuffle. Your function ignores the "
+            "`rng` it is given: did you create your own generator inside it, such as "
+            "`np.random.default_rng(0)`, or seed `np.random`? Draw the shuffle from the "
+            "`rng` argument; whoever calls `run_epoch` seeds it once, before the first epoch.",
         )
     descent = _replay(problem, batches)
     ascent = _replay(problem, batches, sign=+1.0)
@@ -246,6 +293,9 @@ def check_run_epoch(run_epoch) -> Feedback:
             "every gradient was taken at the start: update `w` after each batch, so the next "
             "gradient is computed where you are now.",
         )
+    scaled = _step_scale(problem, [*points, final], batches, sizes)
+    if scaled is not None:
+        return Feedback(False, scaled)
     for k, (p, q) in enumerate(zip(points, descent, strict=False)):
         if not _close(p, q):
             return Feedback(
@@ -268,6 +318,83 @@ def check_run_epoch(run_epoch) -> Feedback:
         f"one epoch = {len(sizes)} updates ({' + '.join(map(str, sizes))} examples), each example "
         "once, in a shuffled order, and the same seed gives the same epoch.",
     )
+
+
+def _same_batches(calls, batches) -> bool:
+    return len(calls) == len(batches) and all(
+        np.array_equal(np.ravel(rows), batch)
+        for (_, rows), batch in zip(calls, batches, strict=True)
+    )
+
+
+def _raised(exc: Exception) -> Feedback:
+    """The feedback for an exception in the student's ``run_epoch``: what it likely means."""
+    text = f"{type(exc).__name__}: {exc}"
+    rng = getattr(exc, "gdviz_rng", None)
+    if isinstance(exc, _EmptyBatch):
+        return Feedback(
+            False,
+            f"batch {exc.number} had no examples in it. A slice `order[a:b]` is empty when "
+            "`b` is not past `a`: as the start of the slice moves along `order`, its end must "
+            "move with it, one `batch_size` further on. Check what your slice ends at.",
+        )
+    if isinstance(exc, TypeError) and "NoneType" in str(exc):
+        if rng is not None and rng.shuffled_in_place:
+            return Feedback(
+                False,
+                f"`run_epoch` raised {text}. `rng.shuffle(x)` shuffles `x` in place and "
+                "returns None, so `order = rng.shuffle(...)` leaves `order` as None. Use "
+                "`rng.permutation(problem.n)`, which returns a shuffled copy.",
+            )
+        return Feedback(
+            False,
+            f"`run_epoch` raised {text}: something you indexed or looped over is None. Did "
+            "you keep the result of a function that works in place and returns nothing?",
+        )
+    if isinstance(exc, ValueError) and ("reshape" in str(exc) or "equal division" in str(exc)):
+        return Feedback(
+            False,
+            f"`run_epoch` raised {text}. `reshape` and `np.split` cut an array into equal "
+            f"pieces, but {_N} examples do not split evenly into batches of {_BATCH}: the "
+            f"last batch is shorter ({_N % _BATCH}). Cut `order` into slices in a loop that "
+            "moves `batch_size` at a time; the last slice simply comes out shorter.",
+        )
+    return Feedback(False, f"`run_epoch` raised {text}")
+
+
+def _step_scale(problem, points, batches, sizes) -> str | None:
+    """A hint if every step was ``-step_size * grad`` times the same wrong factor."""
+    taken, wanted = [], []
+    for k, rows in enumerate(batches):
+        taken.append(points[k + 1] - points[k])
+        wanted.append(-_STEP_SIZE * problem.grad(points[k], rows))
+    sizes = np.array(sizes, dtype=float)
+    if all(_close(t, size * w) for t, w, size in zip(taken, wanted, sizes, strict=True)):
+        return (
+            "each step was `batch_size` times too long: `problem.grad(w, batch)` is already a "
+            "mean over the batch (the loss is a mean), so it has the same size for any batch. "
+            "Step by `-step_size * grad` with no factor for the batch's length."
+        )
+    if all(_close(t, w / size) for t, w, size in zip(taken, wanted, sizes, strict=True)):
+        return (
+            "each step was divided by the batch's length: `problem.grad(w, batch)` is already "
+            "a mean over the batch, not a sum, so there is nothing left to divide. Step by "
+            "`-step_size * grad`."
+        )
+    flat_taken, flat_wanted = np.concatenate(taken), np.concatenate(wanted)
+    scale = float(flat_wanted @ flat_wanted)
+    if scale == 0:
+        return None
+    factor = float(flat_taken @ flat_wanted) / scale
+    if not np.isclose(factor, 1.0) and _close(flat_taken, factor * flat_wanted):
+        return (
+            f"every step was {factor:.3g} times `-step_size * grad`: the direction is right "
+            "but the length is not. Use the `step_size` you are given, unchanged."
+        )
+    return None
+
+
+_OTHER_SEED = 3
 
 
 def _is_start(out) -> bool:

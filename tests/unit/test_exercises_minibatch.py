@@ -186,3 +186,129 @@ def test_epoch_that_raises_is_reported_not_raised():
     fb = check_run_epoch(broken)
     assert not fb.correct
     assert "raised ValueError" in fb.message
+
+
+def _epoch_with(cut):
+    """An epoch loop whose batches come from ``cut(order, batch_size)``."""
+
+    def run_epoch(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        for batch in cut(rng, problem.n, batch_size):
+            w += -step_size * problem.grad(w, batch)
+        return w
+
+    return run_epoch
+
+
+def test_epoch_reseeding_its_own_generator_gets_ignored_rng_hint():
+    def reseeded(problem, w, step_size, batch_size, rng):
+        return _epoch()(problem, w, step_size, batch_size, np.random.default_rng(0))
+
+    fb = check_run_epoch(reseeded)
+    assert not fb.correct
+    assert "ignores the `rng` it is given" in fb.message
+    assert "np.random.default_rng(0)" in fb.message
+
+
+def test_epoch_with_a_legacy_seeded_generator_gets_ignored_rng_hint():
+    def legacy_seed(problem, w, step_size, batch_size, rng):
+        order = np.random.RandomState(0).permutation(problem.n)  # the slip: a seed of its own
+        w = np.array(w, dtype=float)
+        for first in range(0, problem.n, batch_size):
+            w += -step_size * problem.grad(w, order[first : first + batch_size])
+        return w
+
+    fb = check_run_epoch(legacy_seed)
+    assert not fb.correct
+    assert "ignores the `rng` it is given" in fb.message
+
+
+def test_epoch_keeping_the_none_from_rng_shuffle_gets_in_place_hint():
+    def shuffle_result(rng, n, batch_size):
+        order = rng.shuffle(np.arange(n))
+        return [order[first : first + batch_size] for first in range(0, n, batch_size)]
+
+    fb = check_run_epoch(_epoch_with(shuffle_result))
+    assert not fb.correct
+    assert "TypeError" in fb.message
+    assert "shuffles `x` in place and returns None" in fb.message
+
+
+def test_epoch_indexing_another_none_gets_a_general_none_hint():
+    def none_order(rng, n, batch_size):
+        order = rng.permutation(n).sort()  # sort() works in place and returns None
+        return [order[first : first + batch_size] for first in range(0, n, batch_size)]
+
+    fb = check_run_epoch(_epoch_with(none_order))
+    assert not fb.correct
+    assert "something you indexed or looped over is None" in fb.message
+
+
+def test_epoch_slice_ending_at_batch_size_gets_empty_batch_hint():
+    def fixed_end(rng, n, batch_size):
+        order = rng.permutation(n)
+        return [order[first:batch_size] for first in range(0, n, batch_size)]
+
+    fb = check_run_epoch(_epoch_with(fixed_end))
+    assert not fb.correct
+    assert "batch 2 had no examples" in fb.message
+    assert "its end must move with it" in fb.message
+
+
+def test_epoch_reshape_into_equal_batches_gets_short_last_batch_hint():
+    def reshaped(rng, n, batch_size):
+        return rng.permutation(n).reshape(-1, batch_size)
+
+    fb = check_run_epoch(_epoch_with(reshaped))
+    assert not fb.correct
+    assert "ValueError" in fb.message
+    assert "do not split evenly into batches of 4" in fb.message
+
+
+def test_epoch_np_split_into_equal_batches_gets_short_last_batch_hint():
+    def split(rng, n, batch_size):
+        return np.split(rng.permutation(n), -(-n // batch_size))
+
+    fb = check_run_epoch(_epoch_with(split))
+    assert not fb.correct
+    assert "do not split evenly" in fb.message
+
+
+def _scaled_epoch(scale):
+    def run_epoch(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        order = rng.permutation(problem.n)
+        for first in range(0, problem.n, batch_size):
+            batch = order[first : first + batch_size]
+            w += -step_size * scale(len(batch)) * problem.grad(w, batch)
+        return w
+
+    return run_epoch
+
+
+def test_epoch_step_times_the_batch_length_gets_mean_not_sum_hint():
+    fb = check_run_epoch(_scaled_epoch(lambda size: size))
+    assert not fb.correct
+    assert "`batch_size` times too long" in fb.message
+    assert "wrong point" not in fb.message
+
+
+def test_epoch_step_divided_by_the_batch_length_gets_already_a_mean_hint():
+    fb = check_run_epoch(_scaled_epoch(lambda size: 1 / size))
+    assert not fb.correct
+    assert "divided by the batch's length" in fb.message
+
+
+def test_epoch_step_with_a_constant_factor_gets_length_hint():
+    fb = check_run_epoch(_scaled_epoch(lambda size: 0.5))
+    assert not fb.correct
+    assert "every step was 0.5 times" in fb.message
+
+
+def test_epoch_in_place_shuffle_of_an_index_array_is_confirmed():
+    def in_place(rng, n, batch_size):
+        order = np.arange(n)
+        rng.shuffle(order)
+        return [order[first : first + batch_size] for first in range(0, n, batch_size)]
+
+    assert check_run_epoch(_epoch_with(in_place)).correct
