@@ -184,3 +184,26 @@ def test_static_picture_and_stable_text(lab):
     assert bundle["text/plain"] == lab.summary()
     assert bundle["text/plain"].startswith("FiniteDifferenceExplorer of sin(x) + x²/4: h = ")
     assert len(bundle["image/png"]) > 1000
+
+
+def test_error_legend_sits_above_the_flat_float32_errors():
+    fresh = FiniteDifferenceExplorer(backend="inline")
+    fresh.view.canvas.draw()
+    ax = fresh._ax_err
+    legend = ax.get_legend().get_window_extent()
+    flat = max(
+        float(np.nanmax(line.get_ydata())) for line in fresh._error_curves.values()
+    )  # a few units: float32 differences that are all rounding noise
+    # clear of the curves by two decades, whatever the size the figure is drawn at
+    _, clearance = ax.transData.transform((1e-10, 100 * flat))
+    assert legend.y0 > clearance
+
+
+def test_round_off_and_truncation_labels_sit_below_the_error_axes():
+    fresh = FiniteDifferenceExplorer(backend="inline")
+    renderer = fresh.figure.canvas.get_renderer()
+    ax = fresh._ax_err
+    labels = [t for t in ax.texts if "round-off" in t.get_text() or "truncation" in t.get_text()]
+    assert len(labels) == 2
+    axes_bottom = ax.get_window_extent(renderer).y0
+    assert all(t.get_window_extent(renderer).y1 < axes_bottom for t in labels)
