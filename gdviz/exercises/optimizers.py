@@ -49,52 +49,86 @@ def _reference(params, grad, velocity, lr, beta):
     return new_params, state.velocity
 
 
-# Likely slips: (what the student's function computed, the hint that names it).
+# Likely slips: (what the student's function computed, the hint that names it). A slip is
+# named when it matches the answer on every case (the first step, from rest, cannot tell
+# some of them apart), else when it matches the first case the answer gets wrong.
 _SLIPS: tuple[tuple[Callable, str], ...] = (
     (
         lambda p, g, v, lr, b: (p + b * v + lr * g, b * v + lr * g),
-        "wrong sign: the gradient points uphill, so the push is `- lr * grad`: "
-        "`new_velocity = beta * velocity - lr * grad`.",
+        "wrong sign: the gradient points uphill, and the velocity should carry the "
+        "parameters downhill, so the push is `- lr * grad`.",
     ),
     (
         lambda p, g, v, lr, b: (p - (b * v - lr * g), b * v - lr * g),
         "your velocity is right, but the parameters move the wrong way: the velocity already "
-        "points downhill, so `new_params = params + new_velocity`.",
+        "points downhill (it holds the `-lr`), so add it to the parameters.",
     ),
     (
         lambda p, g, v, lr, b: (p + v - lr * g, v - lr * g),
-        "the old velocity must fade: multiply it by `beta` before adding the push "
-        "(`beta * velocity - lr * grad`).",
+        "the old velocity must fade: multiply it by `beta` before adding the push. Without "
+        "the decay the velocity never forgets a push.",
     ),
     (
         lambda p, g, v, lr, b: (p - lr * g, -lr * g),
-        "this is plain gradient descent: the new velocity must remember the old one "
-        "(`new_velocity = beta * velocity - lr * grad`).",
+        "this is plain gradient descent: the new velocity is only the push `-lr * grad`, so "
+        "it forgets the old velocity. It must remember it, faded by `beta`.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p - lr * g, v),
+        "this is plain gradient descent: the parameters move by `-lr * grad` alone and the "
+        "velocity is never updated. With momentum the velocity is updated first (faded "
+        "by `beta`, plus the push), and the parameters move by that new velocity.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p - lr * g, b * v - lr * g),
+        "your velocity is right, but the parameters moved by `-lr * grad` alone, as in plain "
+        "gradient descent: with momentum they move by the whole new velocity.",
     ),
     (
         lambda p, g, v, lr, b: (p + v, b * v - lr * g),
         "your velocity is right, but the parameters moved with the *old* velocity: "
-        "compute `new_velocity` first, then `new_params = params + new_velocity`.",
+        "compute `new_velocity` first, then move the parameters by it.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p - lr * (b * v + (1 - b) * g), b * v + (1 - b) * g),
+        "you wrote the velocity as an average of the gradients, `beta * velocity + "
+        "(1 - beta) * grad`, and then stepped by `-lr` times it: the exponential-moving-"
+        "average form of some courses. It is a valid variant, but its velocity is a "
+        "different quantity (an average gradient, pointing uphill, without `lr`). In this "
+        "lesson, as in `gdviz.optimizers.Momentum`, the velocity is the step itself: it "
+        "holds the `-lr` and has no `(1 - beta)`, and the parameters simply add it. See the "
+        "formula above the exercise.",
+    ),
+    (
+        lambda p, g, v, lr, b: (p - lr * (b * v + g), b * v + g),
+        "you kept a running sum of gradients, `beta * velocity + grad`, and stepped by "
+        "`-lr` times it: the form PyTorch's SGD uses. It is a valid variant, but its "
+        "velocity is a different quantity (a gradient, pointing uphill, without `lr`). In "
+        "this lesson, as in `gdviz.optimizers.Momentum`, the velocity is the step itself: "
+        "it holds the `-lr`, and the parameters simply add it. See the formula above the "
+        "exercise.",
     ),
     (
         lambda p, g, v, lr, b: (p + (b * v - (1 - b) * lr * g), b * v - (1 - b) * lr * g),
         "you scaled the push by `(1 - beta)`, the exponential-average form. That is a valid "
-        "variant, but this lesson (and `gdviz.optimizers.Momentum`) uses "
-        "`new_velocity = beta * velocity - lr * grad`.",
+        "variant, but this lesson (and `gdviz.optimizers.Momentum`) pushes by `-lr * grad` "
+        "with no `(1 - beta)`.",
     ),
     (
         lambda p, g, v, lr, b: (p + (b * v - (1 - b) * g), b * v - (1 - b) * g),
-        "the step size is missing: the push is `- lr * grad`, so `lr` must appear in it.",
+        "the step size is missing: the push is the gradient times `-lr`, so `lr` must "
+        "appear in it.",
     ),
     (
         lambda p, g, v, lr, b: (p + (b * v - g), b * v - g),
-        "the step size is missing: the push is `- lr * grad`, so `lr` must appear in it.",
+        "the step size is missing: the push is the gradient times `-lr`, so `lr` must "
+        "appear in it.",
     ),
 )
 
 
 def _is_placeholder(value) -> bool:
-    return value is None or value is Ellipsis
+    return value is Ellipsis
 
 
 def _as_array(value):
@@ -126,6 +160,7 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
             f"pass the function itself, `momentum_update`, not {type(momentum_update).__name__} "
             "(no parentheses after its name).",
         )
+    answers = []  # per case: (new_params, new_velocity, the case, inputs it changed)
     for params, grad, velocity, lr, beta in _CASES:
         inputs = (params.copy(), grad.copy(), velocity.copy())
         try:
@@ -141,12 +176,28 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
             isinstance(result, tuple) and any(_is_placeholder(r) for r in result)
         ):
             return not_attempted("`momentum_update`")
+        if result is None:
+            return Feedback(
+                False,
+                "`momentum_update` returned None: did you forget its last line, "
+                "`return new_params, new_velocity`?",
+            )
         if not isinstance(result, tuple | list) or len(result) != 2:
             return Feedback(
                 False, "return a pair: `return new_params, new_velocity` (in that order)."
             )
+        missing = [
+            name
+            for name, r in zip(("new_params", "new_velocity"), result, strict=True)
+            if r is None
+        ]
+        if missing:
+            return Feedback(
+                False,
+                f"`{missing[0]}` came back as None: it should be an array shaped like "
+                "`params`. Is it assigned the result of something that returns nothing?",
+            )
         new_params, new_velocity = (_as_array(r) for r in result)
-        want_params, want_velocity = _reference(params, grad, velocity, lr, beta)
         if new_params is None or new_velocity is None or new_params.shape != params.shape:
             if new_params is not None and new_params.shape == ():
                 return Feedback(
@@ -166,47 +217,70 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
             )
             if not np.array_equal(before, after)
         ]
-        if _close(new_params, want_params) and _close(new_velocity, want_velocity):
-            if changed:
-                return Feedback(
-                    False,
-                    f"the numbers are right, but your function changed its input "
-                    f"`{changed[0]}` in place (`+=`, `*=` or `x[...] = ` on an argument do). "
-                    "A step must be a pure function: build new arrays with "
-                    "`new_velocity = beta * velocity - lr * grad`.",
-                )
-            continue
-        if _close(new_params, want_velocity) and _close(new_velocity, want_params):
+        answers.append((new_params, new_velocity, (params, grad, velocity, lr, beta), changed))
+
+    def all_cases(test) -> bool:
+        return all(test(p, v, case) for p, v, case, _ in answers)
+
+    def right(p, v, case):
+        want_params, want_velocity = _reference(*case)
+        return _close(p, want_params) and _close(v, want_velocity)
+
+    if all_cases(right):
+        changed = next((c for *_, c in answers if c), None)
+        if changed:
             return Feedback(
                 False,
-                "the right numbers in the wrong order: return `new_params, new_velocity`.",
+                f"the numbers are right, but your function changed its input "
+                f"`{changed[0]}` in place (`+=`, `*=` or `x[...] = ` on an argument do). "
+                "A step must be a pure function: build new arrays with "
+                "`new_velocity = beta * velocity - lr * grad`.",
             )
-        for slip, hint in _SLIPS:
-            slip_params, slip_velocity = slip(params, grad, velocity, lr, beta)
-            if _close(new_params, slip_params) and _close(new_velocity, slip_velocity):
-                return Feedback(False, hint)
-        if _close(new_velocity, want_velocity):
-            return Feedback(
-                False,
-                "your velocity is right but the parameters are not: "
-                "`new_params = params + new_velocity`.",
-            )
-        if _close(new_params, want_params):
-            return Feedback(
-                False,
-                "your parameters are right but the velocity you return is not: return the "
-                "new velocity, `beta * velocity - lr * grad`.",
-            )
-        start = "the first step (velocity zero)" if not velocity.any() else "a later step"
+        return Feedback(
+            True,
+            f"your momentum step matches `gdviz.optimizers.Momentum` on {len(_CASES)} cases "
+            "(a first step from rest and two later ones) and leaves its inputs unchanged.",
+        )
+
+    def swapped(p, v, case):
+        want_params, want_velocity = _reference(*case)
+        return _close(p, want_velocity) and _close(v, want_params)
+
+    if all_cases(swapped):
+        return Feedback(
+            False, "the right numbers in the wrong order: return `new_params, new_velocity`."
+        )
+
+    def matches(slip):
+        return lambda p, v, case: all(map(_close, (p, v), slip(*case)))
+
+    for slip, hint in _SLIPS:
+        if all_cases(matches(slip)):
+            return Feedback(False, hint)
+    if all_cases(lambda p, v, case: _close(v, _reference(*case)[1])):
         return Feedback(
             False,
-            f"on {start} with lr={lr}, beta={beta} the expected new velocity is "
-            f"{np.round(want_velocity, 4).tolist()}, yours is "
-            f"{np.round(new_velocity, 4).tolist()}. Compare with "
-            "`new_velocity = beta * velocity - lr * grad`, then `new_params = params + new_velocity`.",
+            "your velocity is right but the parameters are not: they move by the whole new "
+            "velocity.",
         )
+    if all_cases(lambda p, v, case: _close(p, _reference(*case)[0])):
+        return Feedback(
+            False,
+            "your parameters are right but the velocity you return is not: return the new "
+            "velocity, the one the parameters moved by.",
+        )
+    new_params, new_velocity, case, _ = next(a for a in answers if not right(*a[:3]))
+    for slip, hint in _SLIPS:
+        if matches(slip)(new_params, new_velocity, case):
+            return Feedback(False, hint)
+    params, grad, velocity, lr, beta = case
+    want_params, want_velocity = _reference(*case)
+    start = "the first step (velocity zero)" if not velocity.any() else "a later step"
     return Feedback(
-        True,
-        f"your momentum step matches `gdviz.optimizers.Momentum` on {len(_CASES)} cases "
-        "(a first step from rest and two later ones) and leaves its inputs unchanged.",
+        False,
+        f"on {start} with lr={lr}, beta={beta} the expected new velocity is "
+        f"{np.round(want_velocity, 4).tolist()}, yours is "
+        f"{np.round(new_velocity, 4).tolist()}; the expected new parameters are "
+        f"{np.round(want_params, 4).tolist()}, yours are {np.round(new_params, 4).tolist()}. "
+        "Compare each line of your function with the formula above the exercise.",
     )

@@ -53,7 +53,7 @@ def test_params_moving_against_the_velocity_is_named():
 
     feedback = check_momentum_update(wrong)
     assert not feedback.correct
-    assert "params + new_velocity" in feedback.message
+    assert "parameters move the wrong way" in feedback.message
 
 
 def test_forgotten_decay_beta_is_named():
@@ -168,3 +168,82 @@ def test_in_place_student_code_does_not_corrupt_later_checks():
 
     check_momentum_update(in_place)
     assert check_momentum_update(right).correct
+
+
+def test_exponential_average_of_gradients_form_gets_its_own_hint():
+    def ema(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = beta * velocity + (1 - beta) * grad
+        return params - lr * new_velocity, new_velocity
+
+    feedback = check_momentum_update(ema)
+    assert not feedback.correct
+    assert "an average of the gradients" in feedback.message
+    assert "expected new velocity" not in feedback.message
+
+
+def test_pytorch_running_sum_form_gets_its_own_hint():
+    def pytorch(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = beta * velocity + grad
+        return params - lr * new_velocity, new_velocity
+
+    feedback = check_momentum_update(pytorch)
+    assert not feedback.correct
+    assert "PyTorch" in feedback.message
+
+
+def test_gradient_descent_with_an_untouched_velocity_is_named_not_praised():
+    def gd(params, grad, velocity, lr=0.1, beta=0.9):
+        return params - lr * grad, velocity
+
+    feedback = check_momentum_update(gd)
+    assert not feedback.correct
+    assert "plain gradient descent" in feedback.message
+    assert "parameters are right" not in feedback.message
+
+
+def test_gradient_descent_move_with_the_right_velocity_is_named():
+    def gd_move(params, grad, velocity, lr=0.1, beta=0.9):
+        return params - lr * grad, beta * velocity - lr * grad
+
+    feedback = check_momentum_update(gd_move)
+    assert not feedback.correct
+    assert "moved by `-lr * grad` alone" in feedback.message
+
+
+def test_right_parameters_on_every_case_but_a_wrong_velocity_are_told_so():
+    def wrong_velocity(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = beta * velocity - lr * grad
+        return params + new_velocity, 2 * new_velocity
+
+    feedback = check_momentum_update(wrong_velocity)
+    assert not feedback.correct
+    assert "parameters are right but the velocity" in feedback.message
+
+
+def test_returning_none_is_told_to_return_not_called_empty():
+    def no_return(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = beta * velocity - lr * grad  # noqa: F841 (the slip: no return)
+
+    feedback = check_momentum_update(no_return)
+    assert not feedback.correct
+    assert "returned None" in feedback.message
+    assert "still empty" not in feedback.message
+
+
+def test_a_none_inside_the_pair_is_named():
+    def none_params(params, grad, velocity, lr=0.1, beta=0.9):
+        return None, beta * velocity - lr * grad
+
+    feedback = check_momentum_update(none_params)
+    assert not feedback.correct
+    assert "`new_params` came back as None" in feedback.message
+
+
+def test_right_velocity_on_every_case_but_wrong_parameters_are_told_so():
+    def wrong_params(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = beta * velocity - lr * grad
+        return params + 2 * new_velocity, new_velocity
+
+    feedback = check_momentum_update(wrong_params)
+    assert not feedback.correct
+    assert "velocity is right but the parameters are not" in feedback.message
