@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 
 import numpy as np
@@ -49,7 +50,29 @@ def _case():
 
 
 def _is_placeholder(value) -> bool:
-    return value is None or value is Ellipsis
+    return value is Ellipsis
+
+
+# Why each gradient is what it is: the idea a hint points at, in index notation, without
+# the answer's code (the confirmation states that).
+_REASONS = {
+    "dx": (
+        "each input `x[i, j]` reaches every score `s[i, k]` through the weight `W[k, j]`, "
+        "so `dx[i, j]` sums `dscores[i, k] * W[k, j]` over the classes k: a matrix product "
+        f"of `dscores` ({_M}, {_K}) and `W` ({_K}, {_D}) that sums over k and leaves "
+        f"({_M}, {_D})"
+    ),
+    "dW": (
+        "the weight `W[k, j]` meets the input `x[i, j]` in the score `s[i, k]` of every "
+        "example i, so `dW[k, j]` sums `dscores[i, k] * x[i, j]` over the examples i: a "
+        f"matrix product of `dscores` ({_M}, {_K}) and `x` ({_M}, {_D}) that sums over "
+        f"their shared axis of {_M} examples and leaves ({_K}, {_D})"
+    ),
+    "db": (
+        "the bias `b[k]` is added to the score `s[i, k]` of every example i, so `db[k]` "
+        "sums `dscores[i, k]` over the examples i"
+    ),
+}
 
 
 def _ratio(got: np.ndarray, want: np.ndarray) -> float | None:
@@ -75,12 +98,16 @@ def _named_factor(c: float) -> str:
     return f"{c:.3g}"
 
 
-def _judge(
-    name: str, got, want: np.ndarray, shape_words: str, formula: str, weights: np.ndarray
-) -> str | None:
+def _judge(name: str, got, want: np.ndarray, shape_words: str, weights: np.ndarray) -> str | None:
     """A hint about one gradient, or None when it is right."""
+    reason = _REASONS[name]
     if _is_placeholder(got):
         return "placeholder"
+    if got is None:
+        return (
+            f"`{name}` is None, not an array: did you assign it the result of something that "
+            "returns nothing (an in-place method, or a function without `return`)?"
+        )
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -89,53 +116,83 @@ def _judge(
         if got.shape == want.T.shape and got.ndim == 2:
             return (
                 f"`{name}` has shape {got.shape} but must be shaped like {shape_words} "
-                f"{want.shape}: you have its transpose. Try `{formula}`."
+                f"{want.shape}: you have its transpose. Swap the two factors of your product "
+                "(and their transposes), so that the axis you keep first comes first."
             )
         if name == "db" and got.shape == (_M, _K):
             return (
                 f"`db` must have the bias's shape {want.shape}: the bias is added to every "
-                f"example, so sum its gradient over the examples, `{formula}`."
+                "example, so sum its gradient over the examples (one entry per class remains)."
             )
         if name == "db" and got.shape == ():
             return (
-                "`db` came back as one number: sum over the examples only (`axis=0`), "
-                "one entry per class."
+                "`db` came back as one number: sum over the examples only, not over the "
+                "classes too; one entry per class remains."
             )
-        return f"`{name}` has shape {got.shape} but must be shaped like {shape_words} {want.shape}."
+        return (
+            f"`{name}` has shape {got.shape} but must be shaped like {shape_words} "
+            f"{want.shape}: {reason}."
+        )
     if not np.all(np.isfinite(got)):
         return f"`{name}` contains NaN or infinity."
     if np.allclose(got, want, rtol=1e-8, atol=1e-10):
         return None
     if not np.any(got):
         if name == "db":
-            return (
-                "`db` is all zeros: did you forget the bias? Its gradient is `dscores.sum(axis=0)`."
-            )
-        return f"`{name}` is all zeros: it should be `{formula}`."
+            return f"`db` is all zeros: did you forget the bias? {reason[0].upper()}{reason[1:]}."
+        return f"`{name}` is all zeros, but {reason}."
     if name == "dW" and _ratio(got - want, weights) is not None:
         return (
             "`dW` includes a multiple of `W`, like the penalty's `reg * W`: the penalty belongs "
-            f"to the loss, not to the layer, so leave it out here. Try `{formula}`."
+            "to the loss, not to the layer, so leave it out here."
         )
     c = _ratio(got, want)
     if c is not None:
         if np.isclose(c, -1.0):
             return (
                 f"`{name}` has the wrong sign: the chain rule multiplies by the upstream "
-                f"gradient as it is, `{formula}`."
+                "gradient as it is, with no minus sign (the minus of `w += -step_size * grad` "
+                "comes later, in the update)."
             )
         hint = f"`{name}` is off by a factor of {_named_factor(c)}."
         if np.isclose(c, 1 / _M):
             hint += (
                 " Do not divide by m or average here: the 1/m of the mean loss is already "
-                f"inside `dscores`. Try `{formula}`."
+                "inside `dscores`."
             )
         elif np.isclose(c, _M):
-            hint += f" `dscores` already holds the 1/m of the mean loss: try `{formula}`."
+            hint += " `dscores` already holds the 1/m of the mean loss: add no factor m."
         else:
-            hint += f" Try `{formula}`."
+            hint += f" No extra factor belongs in it: {reason}."
         return hint
-    return f"`{name}` has the right shape but the wrong values: it should be `{formula}`."
+    return f"`{name}` has the right shape but the wrong values: {reason}."
+
+
+def _raised(exc: Exception, linear_backward: Callable, shapes: str) -> str:
+    """The hint for an exception in the student's function, naming its line if we can."""
+    code = getattr(linear_backward, "__code__", None)
+    lines = [
+        frame.line
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if code is not None and frame.filename == code.co_filename and frame.line
+    ]
+    where = f" in the line `{lines[-1]}`" if lines else ""
+    text = f"{type(exc).__name__}{where}: {exc}"
+    message = str(exc)
+    if isinstance(exc, ValueError) and ("matmul" in message or "not aligned" in message):
+        return (
+            f"calling `linear_backward(dscores, x, W)` with shapes {shapes} raised {text}. "
+            "In a matrix product `A @ B` the last axis of A must match the first axis of B, "
+            "and that shared axis is the one summed over. Write each factor's shape under "
+            f"your product: `dx` must come out ({_M}, {_D}) like x, `dW` ({_K}, {_D}) like W."
+        )
+    if isinstance(exc, ValueError) and "broadcast" in message:
+        return (
+            f"calling `linear_backward(dscores, x, W)` with shapes {shapes} raised {text}. "
+            "`*` multiplies arrays element by element and needs matching shapes; a gradient "
+            "through `x @ W.T` sums over an axis, which is a matrix product, `@`."
+        )
+    return f"calling `linear_backward(dscores, x, W)` with shapes {shapes} raised {text}."
 
 
 def check_linear_backward(linear_backward: Callable) -> Feedback:
@@ -159,26 +216,23 @@ def check_linear_backward(linear_backward: Callable) -> Feedback:
     try:
         result = linear_backward(*inputs)
     except Exception as exc:  # a student's bug is feedback, not a crash
-        return Feedback(
-            False,
-            f"calling `linear_backward(dscores, x, W)` with shapes {dscores.shape}, {x.shape}, "
-            f"{weights.shape} raised {type(exc).__name__}: {exc}.",
-        )
+        shapes = f"{dscores.shape}, {x.shape}, {weights.shape}"
+        return Feedback(False, _raised(exc, linear_backward, shapes))
     if _is_placeholder(result) or (
         isinstance(result, tuple) and all(_is_placeholder(r) for r in result)
     ):
         return not_attempted("`linear_backward`")
+    if result is None:
+        return Feedback(
+            False, "`linear_backward` returned None: did you forget `return dx, dW, db`?"
+        )
     if not isinstance(result, tuple | list) or len(result) != 3:
         return Feedback(False, "return three arrays, in this order: `return dx, dW, db`.")
     want = {"dx": dscores @ weights, "dW": dscores.T @ x, "db": dscores.sum(axis=0)}
-    checks = (
-        ("dx", "the input x", "dscores @ W"),
-        ("dW", "W", "dscores.T @ x"),
-        ("db", "b", "dscores.sum(axis=0)"),
-    )
+    checks = (("dx", "the input x"), ("dW", "W"), ("db", "b"))
     hints = {}
-    for (name, shape_words, formula), got in zip(checks, result, strict=True):
-        hints[name] = _judge(name, got, want[name], shape_words, formula, weights)
+    for (name, shape_words), got in zip(checks, result, strict=True):
+        hints[name] = _judge(name, got, want[name], shape_words, weights)
     unfinished = [name for name, hint in hints.items() if hint == "placeholder"]
     wrong = [hint for hint in hints.values() if hint not in (None, "placeholder")]
     if wrong:

@@ -147,3 +147,70 @@ def test_calling_the_function_instead_of_passing_it_is_explained():
     feedback = check_linear_backward((1, 2, 3))
     assert not feedback.correct
     assert "no parentheses" in feedback.message
+
+
+def test_a_matmul_shape_error_names_the_line_and_the_rule():
+    def dx_with_W_transposed(dscores, x, W):
+        dx = dscores @ W.T
+        return dx, dscores.T @ x, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(dx_with_W_transposed)
+    assert not feedback.correct
+    assert "in the line `dx = dscores @ W.T`" in feedback.message
+    assert "last axis of A must match the first axis of B" in feedback.message
+    assert "`dx` must come out (5, 4)" in feedback.message
+
+
+def test_an_elementwise_product_that_cannot_broadcast_points_to_a_matrix_product():
+    def elementwise(dscores, x, W):
+        return dscores * W, dscores.T @ x, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(elementwise)
+    assert not feedback.correct
+    assert "element by element" in feedback.message
+
+
+def test_returning_none_is_told_to_return_not_called_empty():
+    def no_return(dscores, x, W):
+        dx = dscores @ W  # noqa: F841 (the slip: no return)
+
+    feedback = check_linear_backward(no_return)
+    assert not feedback.correct
+    assert "returned None" in feedback.message
+    assert "placeholder" not in feedback.message
+
+
+def test_a_none_gradient_is_told_apart_from_the_placeholder():
+    def none_dW(dscores, x, W):
+        return dscores @ W, None, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(none_dW)
+    assert not feedback.correct
+    assert "`dW` is None, not an array" in feedback.message
+    assert "placeholder" not in feedback.message
+
+
+def test_wrong_values_get_the_reason_in_index_notation():
+    def wrong(dscores, x, W):
+        return dscores @ W, dscores.T @ x[::-1], dscores.sum(axis=0)
+
+    feedback = check_linear_backward(wrong)
+    assert not feedback.correct
+    assert "`dW[k, j]` sums `dscores[i, k] * x[i, j]` over the examples i" in feedback.message
+
+
+def test_hints_point_at_the_idea_not_at_the_answer_code():
+    slips = [
+        lambda d, x, W: (d @ W, x.T @ d, d.sum(axis=0)),  # transposed dW
+        lambda d, x, W: (d @ W, -(d.T @ x), d.sum(axis=0)),  # sign
+        lambda d, x, W: (d @ W, d.T @ x / 5, d.sum(axis=0)),  # factor 1/m
+        lambda d, x, W: (d @ W, 0 * x.T @ d, d.sum(axis=0)),  # zeros (and transposed)
+        lambda d, x, W: (2 * d @ W, d.T @ x, d.sum(axis=0)),  # factor 2
+        lambda d, x, W: (d @ W, d.T @ x, d),  # db not summed
+        lambda d, x, W: (d @ W, d.T @ x + 1e-3 * W, d.sum(axis=0)),  # penalty
+    ]
+    for slip in slips:
+        feedback = check_linear_backward(slip)
+        assert not feedback.correct
+        for answer in ("dscores @ W`", "dscores.T @ x", "dscores.sum(axis=0)", "Try `"):
+            assert answer not in feedback.message, feedback.message
