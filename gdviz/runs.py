@@ -20,7 +20,10 @@ import numpy as np
 from .batches import batches_per_epoch, check_batch_size, minibatches
 
 MAX_LOSS_GROWTH = 1e6
-"""A run has diverged once its loss exceeds ``loss_0 + MAX_LOSS_GROWTH · max(1, |loss_0|)``."""
+"""A run has diverged once ``|loss − loss_0|`` exceeds ``MAX_LOSS_GROWTH · max(1, |loss_0|)``.
+
+Upwards that is a blow-up; downwards it is a loss without a floor (the saddle ``x² − y²``)
+running off to minus infinity, which would overflow a few hundred steps later."""
 
 
 @dataclass(frozen=True)
@@ -95,17 +98,13 @@ def _check_start(objective, start) -> np.ndarray:
     return start
 
 
-def _is_bad(points, losses, grads, limit) -> np.ndarray:
+def _is_bad(points, losses, grads, loss0) -> np.ndarray:
     return (
         ~np.all(np.isfinite(points), axis=-1)
         | ~np.isfinite(losses)
         | ~np.all(np.isfinite(grads), axis=-1)
-        | (losses > limit)
+        | (np.abs(losses - loss0) > MAX_LOSS_GROWTH * np.maximum(1.0, np.abs(loss0)))
     )
-
-
-def _loss_limit(loss0):
-    return loss0 + MAX_LOSS_GROWTH * np.maximum(1.0, np.abs(loss0))
 
 
 def _finish(points, losses, grads, diverged_at, batched: bool, **info) -> Path:
@@ -144,8 +143,8 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> Path:
     -------
     Path
         A run diverges at the first step where the point, the loss or the gradient is
-        not finite, or the loss exceeds ``loss_0 + 1e6 · max(1, |loss_0|)``
-        (:data:`MAX_LOSS_GROWTH`). A single run stops there and keeps its prefix; with
+        not finite, or the loss moves more than ``1e6 · max(1, |loss_0|)`` away from
+        its start, up or (for a loss without a floor) down (:data:`MAX_LOSS_GROWTH`). A single run stops there and keeps its prefix; with
         several runs the others go on. No numpy warning is emitted either way.
     """
     steps = _check_steps(steps)
@@ -162,8 +161,8 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> Path:
         losses = np.full((steps + 1, *loss.shape), np.nan)
         grads = np.full_like(points, np.nan)
         points[0], losses[0], grads[0] = x, loss, grad
-        limit = _loss_limit(loss)
-        diverged_at = np.where(_is_bad(x, loss, grad, limit), 0, -1)
+        loss0 = loss
+        diverged_at = np.where(_is_bad(x, loss, grad, loss0), 0, -1)
         for t in range(1, steps + 1):
             if np.all(diverged_at >= 0):
                 break
@@ -172,7 +171,7 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> Path:
             loss = np.asarray(objective(x), dtype=float)
             grad = np.asarray(objective.grad(x), dtype=float)
             points[t], losses[t], grads[t] = x, loss, grad
-            newly = (diverged_at < 0) & _is_bad(x, loss, grad, limit)
+            newly = (diverged_at < 0) & _is_bad(x, loss, grad, loss0)
             diverged_at = np.where(newly, t, diverged_at)
     return _finish(
         points,
@@ -248,7 +247,6 @@ def minibatch_descend(
         grad = np.asarray(problem.grad(x, batch), dtype=float)
         points[0], losses[0], grads[0] = x, problem.loss(x), grad
         batch_losses[0] = problem.loss(x, batch)
-        limit = _loss_limit(losses[0])
         for t in range(1, steps + 1):
             hessian = problem.hessian(x, batch) if optimizer.needs_hessian else None
             x, state = optimizer.step(x, grad, state, hessian=hessian)
@@ -258,7 +256,7 @@ def minibatch_descend(
             grad = np.asarray(problem.grad(x, batch), dtype=float)
             points[t], losses[t], grads[t] = x, problem.loss(x), grad
             batch_losses[t] = problem.loss(x, batch)
-            if _is_bad(x, losses[t], grad, limit):
+            if _is_bad(x, losses[t], grad, losses[0]):
                 diverged_at = np.array(t)
                 break
     return _finish(

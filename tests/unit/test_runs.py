@@ -207,6 +207,17 @@ def test_divergence_is_declared_at_the_first_loss_beyond_the_documented_limit():
     assert np.all(np.isfinite(losses))  # finite: it is the growth rule that stopped it
 
 
+def test_a_loss_without_a_floor_running_off_downwards_counts_as_divergence():
+    saddle = surfaces.get("saddle")
+    path = descend(saddle, GradientDescent(lr=0.5), steps=1000)
+    assert path.diverged
+    band = MAX_LOSS_GROWTH * max(1.0, abs(path.losses[0]))
+    assert np.all(np.abs(path.losses - path.losses[0]) <= band)  # the kept prefix is in the band
+    # the step that stopped it left the band: after step 1, x = 0 and y doubles, so loss = -y² quadruples
+    assert abs(4 * path.losses[-1] - path.losses[0]) > band
+    assert np.all(np.isfinite(path.points))
+
+
 @pytest.mark.parametrize(
     ("name", "params", "lam_max"),
     [
