@@ -197,8 +197,34 @@ def _wait_value(entry, text: str, what: str) -> None:
         ) from exc
 
 
+# What an explorer shows: each slider's position, each entry's text, and its text lines
+# (status, readouts, messages), for a failure's message.
+_JS_DESCRIBE = """(ex) => {
+  const classOf = (el, prefix) =>
+    [...el.classList].find((c) => c.startsWith(prefix))?.slice(prefix.length);
+  const sliders = [...ex.querySelectorAll('[class*="gdviz-control-"] .noUi-handle')].map(
+    (h) => `${classOf(h.closest('[class*="gdviz-control-"]'), 'gdviz-control-')}=` +
+      h.getAttribute('aria-valuetext'));
+  const entries = [...ex.querySelectorAll('[class*="gdviz-entry-"] input')].map(
+    (i) => `${classOf(i.closest('[class*="gdviz-entry-"]'), 'gdviz-entry-')}=${i.value}`);
+  return `sliders ${sliders.join(', ')}; entries ${entries.join(', ')}; text: ` +
+    ex.innerText.replace(/\\s+/g, ' ').trim();
+}"""
+
+
 def exercise(page, explorer, name: str) -> Moved:
     """Keyboard, typing and play on one explorer's main slider; asserts as it goes."""
+    try:
+        return _exercise(page, explorer, name)
+    except AssertionError as error:
+        try:
+            state = explorer.evaluate(_JS_DESCRIBE)
+        except Exception as exc:  # the page may be what broke
+            state = f"(could not read the explorer: {exc})"
+        raise AssertionError(f"{name}: {error}\nthe explorer now shows: {state}") from error
+
+
+def _exercise(page, explorer, name: str) -> Moved:
     main = MAIN_CONTROLS[name.split()[0]]
     started = time.monotonic()
     control = f".gdviz-control-{css_name(main.control)}"
