@@ -108,14 +108,18 @@ def _is_bad(points, losses, grads, loss0) -> np.ndarray:
 
 
 def _finish(points, losses, grads, diverged_at, batched: bool, **info) -> Path:
-    """Cut a single run to its finite prefix, or blank the rows after each run diverged."""
+    """Cut a single run to its finite prefix, or blank the rows after each run diverged.
+
+    The arrays are the caller's own: they are blanked in place, without copies (a batch
+    of many long runs is large).
+    """
     if batched:
         gone = np.arange(len(points))[:, None] >= np.where(
             diverged_at < 0, len(points), diverged_at
         )
-        points = np.where(gone[..., None], np.nan, points)
-        grads = np.where(gone[..., None], np.nan, grads)
-        losses = np.where(gone, np.nan, losses)
+        points[gone] = np.nan
+        grads[gone] = np.nan
+        losses[gone] = np.nan
         return Path(points, losses, grads, diverged_at >= 0, diverged_at, **info)
     stop = int(diverged_at[()])
     if stop < 0:
