@@ -431,6 +431,62 @@ def _check_range(name: str, value: float, low: float, high: float) -> None:
         raise ValueError(f"{name}: the value {value} is outside the range [{low}, {high}]")
 
 
+CORNERS = {
+    "upper left": (0.03, 0.96, "left", "top"),
+    "upper right": (0.97, 0.96, "right", "top"),
+    "lower left": (0.03, 0.04, "left", "bottom"),
+    "lower right": (0.97, 0.04, "right", "bottom"),
+    "lower center": (0.5, 0.04, "center", "bottom"),
+    "upper center": (0.5, 0.96, "center", "top"),
+}
+"""Where :func:`move_to_emptiest_corner` may put a text: (x, y) in axes fraction, alignments."""
+
+
+def move_to_emptiest_corner(
+    text,
+    points: np.ndarray,
+    size: tuple[float, float] = (0.5, 0.35),
+    places: Sequence[str] = tuple(CORNERS),
+) -> str:
+    """Put an axes text in the corner (or edge centre) where the fewest ``points`` fall.
+
+    ``points`` are in data coordinates; ``size`` is the text's (width, height) in axes
+    fraction, roughly. ``places`` are the names in :data:`CORNERS` to choose from (leave
+    out a legend's); ties go to the first. Returns the place's name.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> note = ax.text(0, 0, "note", transform=ax.transAxes)
+    >>> move_to_emptiest_corner(note, np.array([[0.1, 0.9], [0.9, 0.9], [0.1, 0.1]]))
+    'lower right'
+    """
+    ax = text.axes
+    where = (ax.transScale + ax.transLimits).transform(
+        np.asarray(points, dtype=float).reshape(-1, 2)
+    )
+    width, height = size
+    counts = {}
+    for name in places:
+        x, y, align, valign = CORNERS[name]
+        left = {"left": x, "center": x - width / 2, "right": x - width}[align]
+        bottom = y - height if valign == "top" else y
+        inside = (
+            (where[:, 0] >= left)
+            & (where[:, 0] <= left + width)
+            & (where[:, 1] >= bottom)
+            & (where[:, 1] <= bottom + height)
+        )
+        counts[name] = int(np.count_nonzero(inside))
+    corner = min(places, key=counts.get)
+    x, y, align, valign = CORNERS[corner]
+    text.set_position((x, y))
+    text.set_horizontalalignment(align)
+    text.set_verticalalignment(valign)
+    return corner
+
+
 def log_slider(
     description: str,
     value: float,

@@ -37,7 +37,7 @@ from matplotlib.patches import FancyArrowPatch
 from .. import surfaces as _surfaces
 from ..plotting import COLORS, contour, projector_style
 from ..surfaces import Surface, as_points
-from .base import Explorer, float_slider
+from .base import Explorer, float_slider, move_to_emptiest_corner
 
 UPHILL, DOWNHILL, DIRECTION, CONTOUR = COLORS[1], COLORS[2], COLORS[3], "white"
 # a white halo keeps the arrows visible on the dark and the light ends of cividis
@@ -382,6 +382,9 @@ class DirectionExplorer(Explorer):
             f"θ = {r.angle:.0f}°\nslope ∇f·u = {r.slope:+.2f}\n"
             f"(steepest: ±|∇f| = ±{r.steepest_slope:.2f})"
         )
+        # off the slice, the tangent and the dot, whichever way they run
+        drawn = [np.column_stack([t, heights]), np.column_stack([t, height + r.slope * t])]
+        move_to_emptiest_corner(self._slice_text, np.concatenate(drawn), size=(0.55, 0.4))
         self._slope_marker.set_data([r.angle], [r.slope])
         self._slope_stem.set_data([r.angle, r.angle], [0.0, r.slope])
         self.show_status(self._describe())

@@ -38,7 +38,7 @@ from ..noise import gradient_cloud
 from ..optimizers import GradientDescent
 from ..plotting import CMAP, COLORS, LossCurve, PathArtist, grid, projector_style
 from ..runs import descend, minibatch_descend
-from .base import Explorer, int_slider, log_slider
+from .base import Explorer, int_slider, log_slider, move_to_emptiest_corner
 
 DEFAULT_EXAMPLES = 1024
 """Examples in the default data set: enough that a batch of 256 is a real mini-batch."""
@@ -542,8 +542,20 @@ class MinibatchExplorer(Explorer):
             cloud.full[1] + cloud.spread * np.sin(angle),
         )
         self._full_arrow.set_positions((0, 0), cloud.full)
-        # text is the costliest artist to redraw: the figure keeps it short
+        # text is the costliest artist to redraw: the figure keeps it short, and off the
+        # gradients (the legend is in the upper left)
         self._cloud_text.set_text(f"spread {cloud.spread:.2g}")
+        # points along each gradient's line, as far as the panel shows it
+        reach = float(np.max(np.abs(self._axes["cloud"].get_xlim())))
+        norms = np.maximum(np.linalg.norm(grads, axis=1, keepdims=True), 1e-300)
+        shown = grads * np.minimum(1.0, 1.5 * reach / norms)
+        along = np.linspace(0, 1, 8)[:, None, None] * shown[None]
+        move_to_emptiest_corner(
+            self._cloud_text,
+            np.concatenate([along.reshape(-1, 2), [cloud.full]]),
+            size=(0.4, 0.12),
+            places=("lower left", "lower right", "upper right"),
+        )
 
     def summary(self) -> str:
         c = self.controls

@@ -145,3 +145,24 @@ def test_map_levels_are_equally_spaced_by_default(explorer):
 def test_unknown_contour_scale_is_refused():
     with pytest.raises(ValueError, match="scale must be one of"):
         DirectionExplorer("himmelblau", contour_scale="sqrt", backend="inline")
+
+
+def test_the_slice_readout_of_the_static_picture_stays_off_the_curves():
+    explorer = DirectionExplorer(backend="inline")  # the slice is a hump over the panel's top
+    for angle in (0.0, 90.0, 200.0):
+        explorer.controls["angle"].value = angle
+        text = explorer._slice_text
+        explorer.view.png()
+        text.set_visible(True)
+        box = text.get_window_extent(explorer.figure.canvas.get_renderer())
+        text.set_visible(False)
+        ax = explorer.slice_ax
+        drawn = np.concatenate(
+            [
+                ax.transData.transform(line.get_xydata())
+                for line in (explorer._slice_line, explorer._tangent)
+            ]
+        )
+        inside = (box.x0 <= drawn[:, 0]) & (drawn[:, 0] <= box.x1)
+        inside &= (box.y0 <= drawn[:, 1]) & (drawn[:, 1] <= box.y1)
+        assert not np.any(inside), angle

@@ -193,3 +193,20 @@ def test_static_picture_and_stable_text(explorer):
     assert bundle["text/plain"] == explorer.summary()
     assert bundle["text/plain"].startswith("MinibatchExplorer: batch size ")
     assert len(bundle["image/png"]) > 1000
+
+
+def test_the_spread_readout_stays_off_the_gradient_cloud_after_a_divergence():
+    explorer = MinibatchExplorer(backend="inline")
+    explorer.controls["step_size"].value = 3.0  # the gradients grow past the panel
+    assert explorer.result.diverged
+    ax, text = explorer._axes["cloud"], explorer._cloud_text
+    explorer.view.png()
+    box = text.get_window_extent(explorer.figure.canvas.get_renderer())
+    # the gradients' lines, as far as the panel shows them
+    corner = np.hypot(ax.get_xlim()[1], ax.get_ylim()[1])
+    grads = explorer.cloud.grads
+    ends = grads * np.minimum(1.0, corner / np.linalg.norm(grads, axis=1, keepdims=True))
+    drawn = ax.transData.transform((np.linspace(0, 1, 50)[:, None, None] * ends).reshape(-1, 2))
+    inside = (box.x0 <= drawn[:, 0]) & (drawn[:, 0] <= box.x1)
+    inside &= (box.y0 <= drawn[:, 1]) & (drawn[:, 1] <= box.y1)
+    assert not np.any(inside)
