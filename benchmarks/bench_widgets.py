@@ -69,8 +69,14 @@ KERNEL_CODE = textwrap.dedent(
         sent = connected(explorer)
         slider = explorer.controls["step_size"]
         stops = 10 ** np.arange(slider.min, slider.max + 1e-9, slider.step)
-        # sweep the whole slider, converging and diverging runs, back and forth
-        values = iter(np.concatenate([stops, stops[::-1]] * 2))
+        # sweep the whole slider, converging and diverging runs, back and forth: stops
+        # spread over all of it (there are hundreds, and a drag skips stops too)
+        spread = stops[np.linspace(0, len(stops) - 1, REPEATS + 1).round().astype(int)]
+        # once over them first: the loss axis widens to the runs it meets (a full redraw,
+        # once for each new surface, optimizer or start); what is measured is a blit
+        for lr in spread:
+            slider.value = lr
+        values = iter(np.concatenate([spread[::-1], spread] * 2))
         slider.value = next(values)
         draws = explorer.view.full_draws
         times = []

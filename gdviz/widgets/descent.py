@@ -20,15 +20,25 @@ import math
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import Locator, NullLocator
 
 from .. import optimizers, plotting, surfaces
 from ..runs import Path, descend
 from ..surfaces import Surface
-from .base import Explorer, int_slider, log_slider
+from .base import Explorer, int_slider, log_slider, move_to_emptiest_corner
 
 STOPS_PER_DECADE = 20
-"""Positions of the step-size slider per factor of ten; each one's run is computed in advance."""
+"""The grid default step sizes are rounded to (:func:`snap`); the race's sliders stop on it."""
+
+STOPS_PER_OCTAVE = 72
+"""Stops of the descent explorer's step-size slider per doubling, about 1 % apart.
+
+Fine enough to drag or step (arrow keys) to 0.9, 1 and 1.1 × the stability limit, which is
+a stop itself (and so are half of it and twice it); each stop's run is computed in advance.
+"""
+
+FAMILY_BUDGET = 1_000_000
+"""Points computed in advance at most (stops × (steps + 1)); past it the stops thin out."""
 
 MAX_STEPS = 100_000
 
@@ -118,15 +128,35 @@ def step_size_range(
     return default * 2e-3, 10 / min(positive), default
 
 
-def set_log_slider(slider, low: float, high: float, value: float) -> None:
-    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``."""
+def set_log_slider(
+    slider,
+    low: float,
+    high: float,
+    value: float,
+    *,
+    stops_per_decade: float = STOPS_PER_DECADE,
+    anchor: float = 0.0,
+) -> None:
+    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``.
+
+    The stops are the exponents ``anchor + k / stops_per_decade`` for whole ``k``: with
+    ``anchor = log10(limit)`` the stability limit is one of them.
+
+    Examples
+    --------
+    >>> from gdviz.widgets.base import log_slider
+    >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
+    >>> set_log_slider(slider, 0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
+    >>> round(10**slider.min, 4), round(10**slider.max, 4), slider.step
+    (0.0252, 1.0024, 0.1)
+    """
     low, high = min(low, value), max(high, value)
-    exponents = (
-        math.floor(math.log10(low) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
-        math.ceil(math.log10(high) * STOPS_PER_DECADE) / STOPS_PER_DECADE,
-    )
+    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
+    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
+    exponents = (anchor + first / stops_per_decade, anchor + last / stops_per_decade)
     # widen first, so that neither bound is ever set past the other or the value
     slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
+    slider.step = 1 / stops_per_decade
     slider.value = value
     slider.min, slider.max = exponents
 
@@ -153,6 +183,87 @@ class ContourPanel:
         self._colorbar = filled.colorbar
 
 
+class SignedDecades(Locator):
+    """Ticks at 0 and at ±10^k on a symmetric log axis, every decade or every few, at most 8.
+
+    Examples
+    --------
+    >>> SignedDecades(1.0).tick_values(-2e6, 20.0)
+    array([-1.e+06, -1.e+04, -1.e+02, -1.e+00,  0.e+00,  1.e+00])
+    """
+
+    def __init__(self, linthresh: float, most: int = 8) -> None:
+        self.linthresh = linthresh
+        self.most = most
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        low, high = sorted((vmin, vmax))
+        first = math.floor(math.log10(self.linthresh))
+        reach = max(abs(low), abs(high), self.linthresh)
+        last = math.floor(math.log10(reach))
+        powers = 10.0 ** np.arange(first, last + 1)
+        stride = 1
+        while True:
+            # every stride-th decade counted from the largest, so that the far ends keep ticks
+            kept = powers[::-1][::stride]
+            ticks = np.concatenate([-kept[kept <= -low], [0.0], kept[kept <= high][::-1]])
+            ticks = ticks[(ticks >= low) & (ticks <= high)]
+            if len(ticks) <= self.most or stride >= len(powers):
+                return np.sort(ticks)
+            stride += 1
+
+
+def use_loss_scale(ax, losses: np.ndarray) -> bool:
+    """A log y axis for these losses, or a symmetric log one if some are below 0; True if changed.
+
+    ``losses`` has the steps in its first axis (runs sharing one start in the others).
+    Below 0 (a surface without a minimum, like the saddle) a log axis would show nothing:
+    the symmetric log axis is linear within ±``linthresh`` (a hundredth of the power of
+    ten at or below ``max(1, |loss at the start|)``, the scale of :func:`gdviz.descend`'s
+    divergence test) and logarithmic beyond, on both sides of 0.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> use_loss_scale(ax, np.array([2.25, 0.1, -40.0])), ax.get_yscale()
+    (True, 'symlog')
+    >>> use_loss_scale(ax, np.array([2.25, 0.1, 0.0])), ax.get_yscale()
+    (True, 'log')
+    """
+    finite = losses[np.isfinite(losses)]
+    start = np.asarray(losses[0], dtype=float)
+    start = start[np.isfinite(start)]
+    if finite.size and finite.min() < 0:
+        scale = max(1.0, float(np.max(np.abs(start))) if start.size else 1.0)
+        linthresh = 10.0 ** (math.floor(math.log10(scale)) - 2)
+        if ax.get_yscale() == "symlog" and ax.yaxis.get_transform().linthresh == linthresh:
+            return False
+        ax.set_yscale("symlog", linthresh=linthresh)
+        ax.yaxis.set_major_locator(SignedDecades(linthresh))
+    else:
+        if ax.get_yscale() == "log":
+            return False
+        ax.set_yscale("log")
+    # minor ticks over many decades cost a full redraw time and add nothing
+    ax.yaxis.set_minor_locator(NullLocator())
+    return True
+
+
+def _signed_decade(value: float, linthresh: float, up: bool) -> float:
+    """The symmetric-log axis end beyond ``value``: a signed power of ten, with a factor 2 to spare."""
+    if (value >= 0) == up:
+        magnitude = abs(value)
+        if magnitude <= linthresh / 2:
+            return math.copysign(linthresh, 1 if up else -1) if magnitude > 0 else 0.0
+        return math.copysign(10.0 ** math.ceil(math.log10(2 * magnitude)), value)
+    # the end on the other side of 0 from the losses: keep 0 in view
+    return 0.0
+
+
 def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
     """Fit the y-range of ``ax`` to these losses, with a margin; True if it changed.
 
@@ -163,15 +274,17 @@ def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
     factor 2 to spare, so that a widening is rare and leaves room for the next runs; it
     stops 16 decades below the start (a run down there has converged and there is
     nothing more to see) and 4 decades above it (a diverging run just leaves the top).
+    On a symmetric log axis (see :func:`use_loss_scale`) it ends on signed powers of ten
+    and keeps 0 in view; such losses are bounded by the divergence test.
     """
-    log = ax.get_yscale() == "log"
+    scale = ax.get_yscale()
     finite = losses[np.isfinite(losses)]
-    if log:
+    if scale == "log":
         finite = finite[finite > 0]
     if finite.size == 0:
         return False
     low, high = float(finite.min()), float(finite.max())
-    if log:
+    if scale == "log":
         start = float(np.nanmax(np.abs(losses[0]))) if np.any(np.isfinite(losses[0])) else 0.0
         if start > 0:
             low, high = max(low, start * 1e-16), min(high, start * 1e4)
@@ -179,6 +292,14 @@ def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
             10.0 ** math.floor(math.log10(low / 2)),
             10.0 ** math.ceil(math.log10(high * 2)),
         )
+    elif scale == "symlog":
+        linthresh = ax.yaxis.get_transform().linthresh
+        wanted = (
+            _signed_decade(low, linthresh, up=False),
+            _signed_decade(high, linthresh, up=True),
+        )
+        if wanted[0] == wanted[1]:  # every loss is 0
+            wanted = (-linthresh, linthresh)
     else:
         margin = 0.05 * (high - low) if high > low else 1.0
         wanted = (low - margin, high + margin)
@@ -416,10 +537,8 @@ class DescentExplorer(Explorer):
 
     def _slider_exponents(self) -> np.ndarray:
         slider = self.controls["step_size"]
-        count = round((slider.max - slider.min) * STOPS_PER_DECADE) + 1
-        return np.round((slider.min + np.arange(count) / STOPS_PER_DECADE) * STOPS_PER_DECADE) / (
-            STOPS_PER_DECADE
-        )
+        count = round((slider.max - slider.min) / slider.step) + 1
+        return slider.min + np.arange(count) * slider.step
 
     def _compute_family(self) -> None:
         exponents = self._slider_exponents()
@@ -458,6 +577,7 @@ class DescentExplorer(Explorer):
     def _change_steps(self) -> None:
         steps = self.controls["steps"].value
         if self._family is None or steps > self._family.steps:
+            self._place_stops(self.controls["step_size"].value)
             self._compute_family()
         self._fit_steps_axis(steps)
         self.view.invalidate()
@@ -475,13 +595,17 @@ class DescentExplorer(Explorer):
     def _recompute(self) -> None:
         """A new family of runs (new surface, optimizer or start): rescale the loss panel.
 
-        The loss axis is fitted to the run on show; other step sizes widen it when their
-        runs leave it (rarely: it ends on whole decades with room to spare).
+        The loss axis is logarithmic, or symmetric logarithmic when some run of the family
+        goes below 0; it is fitted to the run on show, and other step sizes widen it when
+        their runs leave it (rarely: it ends on whole decades with room to spare).
         """
+        self._place_stops(self.controls["step_size"].value)
         self._compute_family()
         steps = self.controls["steps"].value
         self._fit_steps_axis(steps)
-        self._fit_loss_axes(self._current_run().losses, always=True)
+        run = self._current_run()
+        self._choose_loss_scale(self._family.batch.losses)
+        self._fit_loss_axes(run.losses, always=True)
         self._update_run()
 
     def _update_run(self) -> None:
@@ -501,10 +625,16 @@ class DescentExplorer(Explorer):
 
     def _draw_surface(self) -> None:
         self._contours.show(self.surface)
-        _, _, values = plotting.grid(self.surface, 60)
-        self._loss_ax.set_yscale("log" if np.nanmin(values) >= 0 else "linear")
-        # minor ticks over many decades cost a full redraw time and add nothing
-        self._loss_ax.yaxis.set_minor_locator(NullLocator())
+
+    def _choose_loss_scale(self, losses: np.ndarray) -> bool:
+        """Log, or symmetric log for losses below 0 (:func:`use_loss_scale`); True if changed."""
+        with plotting.projector_style():
+            if not use_loss_scale(self._loss_ax, losses):
+                return False
+            signed = self._loss_ax.get_yscale() == "symlog"
+            self._loss_ax.set_title("loss at each step" + (" (can go below 0)" if signed else ""))
+        self.view.invalidate()
+        return True
 
     def _fit_steps_axis(self, steps: int) -> None:
         margin = 0.02 * steps  # room for the marker at the last step
@@ -522,6 +652,14 @@ class DescentExplorer(Explorer):
         self._loss_marker.set_data([frame], [run.losses[frame]])
         self._status_text.set_text(self._describe(frame))
         self._status_text.set_color(plotting.COLORS[1] if run.diverged else "black")
+        # off the path (points, and points along its segments) and the minima
+        corners = run.points[plotting.thin(frame + 1, 200)]
+        along = (
+            corners[:-1, None]
+            + np.linspace(0, 1, 5)[None, :, None] * np.diff(corners, axis=0)[:, None]
+        )
+        drawn = np.concatenate([along.reshape(-1, 2), corners, self.surface.minima.reshape(-1, 2)])
+        move_to_emptiest_corner(self._status_text, drawn, size=(0.68, 0.3))
 
     def _describe(self, frame: int) -> str:
         run = self.result
@@ -533,9 +671,31 @@ class DescentExplorer(Explorer):
     def _set_step_size_range(self, lr: float | None = None) -> None:
         name = self.controls["optimizer"].value
         low, high, default = step_size_range(name, self.surface, self.curvature())
-        slider = self.controls["step_size"]
-        value = snap(default) if lr is None else float(lr)
-        set_log_slider(slider, low, high, value)
+        self._lr_range = (low, high)
+        self._place_stops(snap(default) if lr is None else float(lr))
+
+    def _place_stops(self, value: float) -> None:
+        """Stops :data:`STOPS_PER_OCTAVE` to a doubling, one at the stability limit.
+
+        Without a limit a stop is at ``value``. When the runs of every stop would hold more
+        than :data:`FAMILY_BUDGET` points, every second (third, …) stop is kept instead.
+        """
+        low, high = self._lr_range
+        name = self.controls["optimizer"].value
+        limit, _ = stability_limit(name, self._hyperparameters, self.curvature())
+        per_decade = STOPS_PER_OCTAVE / math.log10(2)
+        decades = math.log10(max(high, value) / min(low, value))
+        # up to decades × per_decade + 2 stops, once the ends are rounded outwards
+        affordable = FAMILY_BUDGET / (self.controls["steps"].value + 1) - 2
+        per_decade /= max(1, math.ceil(decades * per_decade / affordable))
+        set_log_slider(
+            self.controls["step_size"],
+            low,
+            high,
+            value,
+            stops_per_decade=per_decade,
+            anchor=math.log10(value if limit is None else limit),
+        )
 
     def _show_readouts(self) -> None:
         lr = self.controls["step_size"].value

@@ -10,7 +10,8 @@ from matplotlib.backend_bases import MouseEvent
 
 import gdviz
 from gdviz.widgets import DescentExplorer
-from gdviz.widgets.descent import stability_limit
+from gdviz.widgets.base import CORNERS
+from gdviz.widgets.descent import FAMILY_BUDGET, stability_limit
 
 BACKENDS = ["ipympl", "inline"]
 
@@ -242,3 +243,99 @@ def test_the_mimebundle_shows_the_current_run(explorer):
         "DescentExplorer: quadratic, GradientDescent(lr=0.25), diverged at step 18"
     )
     assert bundle["image/png"]
+
+
+def _stops(explorer) -> np.ndarray:
+    """Every value the step-size slider can be dragged or stepped (arrow keys) to."""
+    slider = explorer.controls["step_size"]
+    count = round((slider.max - slider.min) / slider.step) + 1
+    return 10 ** (slider.min + np.arange(count) * slider.step)
+
+
+def _reachable(stops: np.ndarray, wanted: float) -> bool:
+    """A stop that reads as ``wanted`` to two significant digits."""
+    return any(float(f"{stop:.2g}") == wanted for stop in stops)
+
+
+def test_a_loss_below_zero_is_drawn_on_a_symmetric_log_axis_never_blank():
+    explorer = DescentExplorer(gdviz.surfaces.get("saddle"), backend="inline")
+    ax = explorer._loss_ax
+    assert explorer.result.losses.min() < -1e5  # the saddle has no minimum: it runs off
+    assert ax.get_yscale() == "symlog"
+    assert "below 0" in ax.get_title()
+    for lr in (0.5, 0.01):  # running off downhill, and creeping towards the saddle point
+        explorer.controls["step_size"].value = lr
+        low, high = ax.get_ylim()
+        drawn = explorer._loss_line.get_ydata()
+        assert len(drawn) == explorer.result.steps + 1
+        assert np.all((low <= drawn) & (drawn <= high)), lr
+        assert explorer.last_error is None
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(ax.get_yticks()) <= 8, labels  # every other decade, not 17 of them
+    explorer.controls["surface"].value = "quadratic"  # all above 0 again: log, as before
+    assert ax.get_yscale() == "log" and ax.get_title() == "loss at each step"
+
+
+def test_the_step_size_stops_reach_what_a_teacher_names_near_the_stability_limit():
+    valley = gdviz.surfaces.get("quadratic", condition=10)  # limit 2/λ_max = 0.2
+    explorer = DescentExplorer(valley, backend="inline")
+    stops = _stops(explorer)
+    for wanted in (0.19, 0.2, 0.21):
+        assert _reachable(stops, wanted), wanted
+    assert np.min(np.abs(stops / 0.2 - 1)) < 1e-9  # a stop exactly at the limit
+    # and 0.9, 1 and 1.1 × the limit wherever there is one
+    for surface, optimizer in [
+        ("quadratic", "gd"),
+        ("quadratic", "momentum"),
+        ("quadratic", "nesterov"),
+        ("rosenbrock", "gd"),
+        ("booth", "gd"),
+        ("quadratic", "newton"),
+    ]:
+        explorer.controls["surface"].value = surface
+        explorer.controls["optimizer"].value = optimizer
+        name = explorer.controls["optimizer"].value
+        limit, _ = stability_limit(name, explorer._hyperparameters, explorer.curvature())
+        for wanted in (0.9, 1.0, 1.1):
+            assert _reachable(_stops(explorer) / limit, wanted), (surface, optimizer, wanted)
+
+
+def test_the_default_step_size_is_kept_and_the_limit_is_a_precomputed_stop(inline):
+    assert inline.controls["step_size"].value == 0.1  # half the limit, as before
+    stops = _stops(inline)
+    assert np.min(np.abs(stops / 0.2 - 1)) < 1e-9
+    near = stops[np.abs(stops / 0.2 - 1) < 0.12]  # 0.9 to 1.1 × the limit, stop by stop
+    for lr in near:
+        inline.controls["step_size"].value = lr
+        assert inline._family.run(lr, 100, "", "") is not None  # a look-up, not a new run
+    draws = inline.view.full_draws
+    for lr in near[::-1]:  # the loss axis has widened to these runs: blits only now
+        inline.controls["step_size"].value = lr
+    assert inline.view.full_draws == draws
+    inline.controls["step_size"].value = near[np.argmin(np.abs(near / 0.2 - 1))]
+    assert inline.limit_readout.value == "lr = 1 × limit (2/λ_max = 0.2)"
+
+
+def test_long_runs_thin_the_stops_to_keep_the_precomputed_runs_small():
+    explorer = DescentExplorer("quadratic", steps=10_000, backend="inline")
+    family = explorer._family
+    assert len(family.exponents) * (family.steps + 1) <= FAMILY_BUDGET
+    assert len(family.exponents) > 20 * 3  # still finer than 20 a decade
+    assert len(_stops(explorer)) == len(family.exponents)
+    explorer.controls["step_size"].value = _stops(explorer)[-5]
+    assert explorer.last_error is None
+
+
+def test_the_status_box_of_the_static_picture_stays_off_the_path():
+    explorer = DescentExplorer("quadratic", backend="inline")
+    explorer.set_start(-1.7, 1.7)  # the path starts where the box was, in the upper left
+    text = explorer._status_text
+    explorer.view.png()  # lays the figure out
+    text.set_visible(True)
+    box = text.get_window_extent(explorer.figure.canvas.get_renderer())
+    text.set_visible(False)
+    points = explorer._ax.transData.transform(explorer.result.points)
+    inside = (box.x0 <= points[:, 0]) & (points[:, 0] <= box.x1)
+    inside &= (box.y0 <= points[:, 1]) & (points[:, 1] <= box.y1)
+    assert not np.any(inside)
+    assert tuple(text.get_position()) != CORNERS["upper left"][:2]  # it moved
