@@ -34,10 +34,17 @@ from .descent import (
     snap,
     step_size_range,
     surface_choices,
+    use_loss_scale,
 )
 
 SECOND_PARAMETER = {"momentum": "beta", "nesterov": "beta", "rmsprop": "rho", "adam": "beta1"}
 """Each optimizer's hyper-parameter with a slider besides ``lr`` (the others keep their defaults)."""
+
+_PARAMETER_SYMBOLS = {"beta": "β", "rho": "ρ", "beta1": "β₁"}
+
+CONTROL_LINES = (("gd", "adagrad"), ("momentum", "rmsprop"), ("nesterov", "adam"), ("newton",))
+"""The optimizers' controls, two to a line: the gradient-descent family and Newton on the
+left, the adaptive methods on the right."""
 
 _BLUE, _VERMILLION, _GREEN, _PINK, _ORANGE, _SKY_BLUE, _YELLOW, _BLACK = plotting.COLORS
 
@@ -105,7 +112,14 @@ class OptimizerRace(Explorer):
     result : dict
         The :class:`~gdviz.Path` of each ticked optimizer, by name.
     table : ipywidgets.HTML
-        Steps and evaluations each optimizer needed to reach the tolerance ("—" for never).
+        Steps and evaluations each optimizer needed to reach the tolerance ("—" for never)
+        and its final loss above the minimum, or where it ran off. On a surface without a
+        known minimum: the steps it took and its final loss.
+
+    Notes
+    -----
+    A new surface resets every step size to that surface's defaults, and the message area
+    says so. The controls take six lines: two optimizers to a line (:data:`CONTROL_LINES`).
     """
 
     def __init__(
@@ -178,7 +192,11 @@ class OptimizerRace(Explorer):
         self.add_control(
             "surface",
             widgets.Dropdown(
-                options=list(self._surfaces), value=surface_name, description="surface"
+                options=list(self._surfaces),
+                value=surface_name,
+                description="surface",
+                layout=widgets.Layout(width="15em"),
+                style={"description_width": "4em"},
             ),
         )
         # a new budget reruns every racer and redraws all: update when dropped
@@ -186,30 +204,13 @@ class OptimizerRace(Explorer):
             "budget", int_slider("budget", budget, 3, max(2000, budget), continuous_update=False)
         )
         self.add_control("tolerance", log_slider("tolerance", tolerance, 1e-12, 1.0))
-        rows = [["surface", "budget", "tolerance"]]
-        for name in names:
-            self.add_control(
-                name,
-                widgets.Checkbox(
-                    value=name in racers,
-                    description=_SHORT_LABELS[name],
-                    indent=False,
-                    layout=widgets.Layout(width="11em"),
-                ),
-            )
-            self.add_control(f"{name}.lr", log_slider("lr", 0.1, 1e-3, 1.0))
-            row = [name, f"{name}.lr"]
-            if name in SECOND_PARAMETER:
-                parameter = SECOND_PARAMETER[name]
-                default = optimizers.get(name).hyperparameters()[parameter]
-                self.add_control(
-                    f"{name}.{parameter}", float_slider(parameter, default, 0.0, 0.99, step=0.01)
-                )
-                row.append(f"{name}.{parameter}")
-            rows.append(row)
+        self._narrow("budget", 16, 4)
+        self._narrow("tolerance", 17, 5)
+        cells = {name: self._add_racer_controls(name, name in racers) for name in names}
         self.add_animation(budget)
         self.table = widgets.HTML()
-        self.arrange(*rows, ["play", "frame"])
+        lines = [[cells[name] for name in line] for line in CONTROL_LINES]
+        self.arrange(["surface", "budget", "tolerance"], *lines, ["play", "frame"])
         self.children = (*self.children, self.table)
 
         for name in names:
@@ -224,6 +225,36 @@ class OptimizerRace(Explorer):
         with self.holding():
             self._show_surface()
             self.run(self._rerun_all, redraw=True)
+
+    def _narrow(self, name: str, width: float, label: float, entry: float = 4.5) -> None:
+        """Make a slider ``width`` em wide (its label ``label`` em) and its entry ``entry`` em."""
+        self.controls[name].layout.width = f"{width}em"
+        self.controls[name].style.description_width = f"{label}em"
+        self.entries[name].layout.width = f"{entry}em"
+
+    def _add_racer_controls(self, name: str, ticked: bool) -> widgets.HBox:
+        """The checkbox and sliders of one optimizer, as one line of fixed width."""
+        self.add_control(
+            name,
+            widgets.Checkbox(
+                value=ticked,
+                description=_SHORT_LABELS[name],
+                indent=False,
+                layout=widgets.Layout(width="11em"),
+            ),
+        )
+        self.add_control(f"{name}.lr", log_slider("lr", 0.1, 1e-3, 1.0))
+        self._narrow(f"{name}.lr", 7.5, 1.5, entry=5.5)
+        items = [self.controls[name], self.controls[f"{name}.lr"], self.entries[f"{name}.lr"]]
+        if name in SECOND_PARAMETER:
+            parameter = SECOND_PARAMETER[name]
+            default = optimizers.get(name).hyperparameters()[parameter]
+            key = f"{name}.{parameter}"
+            symbol = _PARAMETER_SYMBOLS[parameter]
+            self.add_control(key, float_slider(symbol, default, 0.0, 0.99, step=0.01))
+            self._narrow(key, 5.5, 1.5, entry=3.2)
+            items += [self.controls[key], self.entries[key]]
+        return widgets.HBox(items, layout=widgets.Layout(width="34.5em"))
 
     # the numbers ------------------------------------------------------------------
 
@@ -303,9 +334,15 @@ class OptimizerRace(Explorer):
             self._loss_ax.set_xlim(-margin, budget + margin)
             self.view.invalidate()
         if self._runs:
-            # the runs share their start, first; the tolerance line must show too
-            gaps = np.concatenate([*(self.gaps(name) for name in self._runs), [tolerance]])
-            if fit_loss_range(self._loss_ax, gaps):
+            # the runs share their start, first; the tolerance line must show too, if any
+            gaps = [self.gaps(name) for name in self._runs]
+            known = self.minimum() is not None
+            gaps = np.concatenate([*gaps, [tolerance]] if known else gaps)
+            with plotting.projector_style():
+                changed = use_loss_scale(self._loss_ax, gaps)
+            # a new scale needs a new range; otherwise the range only widens (rarely)
+            changed = fit_loss_range(self._loss_ax, gaps, always=changed) or changed
+            if changed:
                 self.view.invalidate()
         self.controls["play"].step = max(1, math.ceil(budget / 200))
         self.set_frames(budget)
@@ -314,7 +351,12 @@ class OptimizerRace(Explorer):
 
     def _change_surface(self) -> None:
         self._start = None
+        before = {name: self.controls[f"{name}.lr"].value for name in self.racers}
         self._show_surface()
+        after = {name: self.controls[f"{name}.lr"].value for name in self.racers}
+        if after != before:
+            values = ", ".join(f"{_SHORT_LABELS[name]} {lr:.3g}" for name, lr in after.items())
+            self.notify(f"Step sizes reset to {self.surface.name}'s defaults: {values}.")
         self._rerun_all()
 
     def _change_tolerance(self) -> None:
@@ -340,6 +382,13 @@ class OptimizerRace(Explorer):
 
     def _show_surface(self) -> None:
         self._contours.show(self.surface)
+        known = self.minimum() is not None
+        with plotting.projector_style():
+            self._loss_ax.set_ylabel("loss − minimum" if known else "loss")
+            self._loss_ax.set_title(
+                "loss above the minimum" if known else "loss (no known minimum)"
+            )
+        self._tolerance_line.set_visible(known)
         curvature = largest_curvature(self.surface, self.start)
         with self.holding():
             for name in optimizers.names():
@@ -377,16 +426,24 @@ class OptimizerRace(Explorer):
             self._ax.legend(handles, labels, loc="lower right", framealpha=0.85)
         self.view.invalidate()
 
+    def _final(self, name: str) -> str:
+        """How ``name``'s run ended: its last loss (above the minimum, if known), or where it ran off."""
+        run = self._runs[name]
+        if run.diverged:
+            way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
+            return f"ran off {way} (diverged at step {run.diverged_at})"
+        return f"{self.gaps(name)[-1]:.3g}"
+
     def _show_table(self) -> None:
         reached = self.steps_to_tolerance()
         tolerance = self.controls["tolerance"].value
+        known = self.minimum() is not None
         rows = []
         for name, run in self._runs.items():
             i = optimizers.names().index(name)
             cost = evaluations_per_step(name)
-            step = reached[name]
-            gap = self.gaps(name)[-1]
-            outcome = f"diverged at step {run.diverged_at}" if run.diverged else f"{gap:.2g}"
+            # without a minimum there is no tolerance to reach: how far each one went instead
+            step = reached[name] if known else run.steps
             swatch = (
                 f'<span style="color: {RACE_COLORS[i]}; font-weight: bold">'
                 f"{_SYMBOLS[plotting.MARKERS[i]]} {_LINE_SYMBOLS[plotting.LINESTYLES[i]]}</span>"
@@ -395,17 +452,23 @@ class OptimizerRace(Explorer):
                 f"<tr><td>{swatch} {html.escape(run.optimizer)}</td>"
                 f"<td>{'—' if step is None else step}</td>"
                 f"<td>{'—' if step is None else step * cost}</td>"
-                f"<td>{html.escape(outcome)}</td></tr>"
+                f"<td>{html.escape(self._final(name))}</td></tr>"
             )
-        header = (
-            f"<tr><th>optimizer</th><th>steps to {tolerance:.2g}</th>"
-            "<th>gradient evaluations</th><th>final loss − minimum</th></tr>"
-        )
-        note = (
-            ""
-            if self.minimum() is not None
-            else "<p>This surface has no known minimum: no one can reach the tolerance.</p>"
-        )
+        if known:
+            header = (
+                f"<tr><th>optimizer</th><th>steps to {tolerance:.2g}</th>"
+                "<th>gradient evaluations</th><th>final loss − minimum</th></tr>"
+            )
+            note = ""
+        else:
+            header = (
+                "<tr><th>optimizer</th><th>steps</th><th>gradient evaluations</th>"
+                "<th>final loss</th></tr>"
+            )
+            note = (
+                "<p>This surface has no known minimum, so no tolerance to reach: the lower the "
+                "final loss, the further downhill a racer got.</p>"
+            )
         self.table.value = (
             f'<table style="font-size: 1.05em; border-spacing: 1em 0.2em">{header}'
             f"{''.join(rows)}</table>{note}"
@@ -421,6 +484,8 @@ class OptimizerRace(Explorer):
         for name, run in self._runs.items():
             if run.diverged:
                 outcome = f"diverged at step {run.diverged_at}"
+            elif self.minimum() is None:
+                outcome = f"final loss {run.losses[-1]:.3g}"
             elif reached[name] is None:
                 outcome = "never within tolerance"
             else:

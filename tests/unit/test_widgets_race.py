@@ -4,13 +4,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 from matplotlib.backend_bases import MouseEvent
 
 import gdviz
+from gdviz import optimizers
 from gdviz.widgets import OptimizerRace
-from gdviz.widgets.race import OPTIMIZER_COLORS, evaluations_per_step
+from gdviz.widgets.race import (
+    CONTROL_LINES,
+    OPTIMIZER_COLORS,
+    SECOND_PARAMETER,
+    evaluations_per_step,
+)
 
 
 @pytest.fixture(params=["ipympl", "inline"])
@@ -173,3 +180,70 @@ def test_the_mimebundle_has_the_picture_and_the_standings(race):
         "GradientDescent(lr=0.1) within tolerance at step 45"
     )
     assert bundle["image/png"]
+
+
+def test_a_surface_without_minimum_shows_its_losses_on_a_symmetric_log_axis():
+    race = OptimizerRace("saddle", backend="inline")
+    ax = race._loss_ax
+    assert ax.get_yscale() == "symlog"  # the losses run off below 0: a log axis was blank
+    assert ax.get_ylabel() == "loss" and ax.get_title() == "loss (no known minimum)"
+    assert not race._tolerance_line.get_visible()
+    low, high = ax.get_ylim()
+    for name, run in race.result.items():
+        drawn = race._loss_lines[name].get_ydata()
+        assert len(drawn) == run.steps + 1
+        assert np.all((low <= drawn) & (drawn <= high)), name
+    assert len(ax.get_yticks()) <= 8
+    race.controls["surface"].value = "quadratic"
+    assert ax.get_yscale() == "log" and ax.get_title() == "loss above the minimum"
+    assert race._tolerance_line.get_visible()
+
+
+def test_the_table_says_how_far_each_racer_got_without_a_minimum():
+    race = OptimizerRace("saddle", backend="inline")
+    table = race.table.value
+    assert "e+1" not in table  # no −4.2e+114 (the core now stops such runs)
+    for run in race.result.values():
+        if run.diverged:
+            assert f"ran off downhill (diverged at step {run.diverged_at})" in table
+        else:
+            assert f"<td>{run.losses[-1]:.3g}</td>" in table
+            assert f"{run.optimizer} final loss {run.losses[-1]:.3g}" in race.summary()
+    assert "<td>—</td>" not in table  # steps and evaluations used, not dashes
+    assert "no known minimum" in table
+
+
+def test_final_losses_above_the_minimum_have_three_significant_digits(inline):
+    momentum = inline.gaps("momentum")[-1]
+    assert f"<td>{momentum:.3g}</td>" in inline.table.value
+    inline.controls["gd.lr"].value = 0.3
+    assert "ran off uphill (diverged at step" in inline.table.value
+
+
+def test_a_surface_switch_says_that_the_step_sizes_were_reset(inline):
+    inline.controls["gd.lr"].value = 0.05
+    inline.controls["surface"].value = "rosenbrock"
+    message = inline.message.value
+    assert "Step sizes reset to rosenbrock" in message and "<br" not in message
+    for name in inline.racers:
+        lr = inline.controls[f"{name}.lr"].value
+        assert f"{lr:.3g}" in message
+    assert inline.last_error is None
+    inline.controls["budget"].value = 100  # the note is about the switch: it goes
+    assert inline.message.value == ""
+
+
+def test_the_controls_are_compact_two_optimizers_a_line_with_the_same_names(inline):
+    rows = [child for child in inline.children if isinstance(child, widgets.HBox)]
+    assert len(rows) == 6  # surface, budget, tolerance; four lines of optimizers; play
+    assert sorted(sum(CONTROL_LINES, ())) == sorted(optimizers.names())
+    for line, row in zip(CONTROL_LINES, rows[1:5], strict=True):
+        assert len(row.children) == len(line)
+        for name, cell in zip(line, row.children, strict=True):
+            # an optimizer's checkbox, step size and second parameter, side by side
+            keys = [name, f"{name}.lr"]
+            if name in SECOND_PARAMETER:
+                keys.append(f"{name}.{SECOND_PARAMETER[name]}")
+            assert all(inline.controls[key] in cell.children for key in keys), name
+            # two to a line fit in 900 px (13 px to an em), beside JupyterLab's file browser
+            assert 2 * float(cell.layout.width.removesuffix("em")) * 13 <= 900
