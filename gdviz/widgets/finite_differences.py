@@ -258,8 +258,9 @@ class FiniteDifferenceExplorer(Explorer):
 
     def _build_figure(self) -> None:
         with projector_style():
-            fig = Figure(figsize=(12.0, 4.6), layout="constrained")
-            self._ax_f, self._ax_err, self._ax_map = fig.subplots(1, 3, width_ratios=[1, 1.1, 0.9])
+            # 950 px wide: what JupyterLab shows beside its file browser
+            fig = Figure(figsize=(9.5, 4.9), layout="constrained")
+            self._ax_f, self._ax_err, self._ax_map = fig.subplots(1, 3, width_ratios=[1, 1.2, 0.9])
         self.figure = fig
         self._build_function_panel()
         self._build_error_panel()
@@ -297,8 +298,9 @@ class FiniteDifferenceExplorer(Explorer):
         (self._here,) = ax.plot([], [], "o", color="white", markeredgecolor="black", markersize=9)
         ax.set_xlabel("x")
         ax.set_ylabel("f(x)")
-        ax.set_title(f"f(x) = {self.name}: secants → tangent")
-        ax.legend(loc="lower right", fontsize=9.5)
+        ax.set_title(f"f(x) = {self.name}:\nsecants → tangent")
+        # the title says which curve is f: the legend names the lines through x₀ only
+        ax.legend(handles=[self._tangent, *self._secants.values()], loc="upper left", fontsize=9)
 
     def _build_error_panel(self) -> None:
         ax = self._ax_err
@@ -343,9 +345,9 @@ class FiniteDifferenceExplorer(Explorer):
             ],
             loc="upper center",
             fontsize=9,
-            ncols=3,
+            ncols=2,
         )
-        # beside the axis label, where no curve can run
+        # below the axis label, where no curve can run
         for x, align, words in (
             (0.0, "left", "← round-off ∝ ε/h"),
             (1.0, "right", "truncation ∝ h, h² →"),
@@ -354,7 +356,7 @@ class FiniteDifferenceExplorer(Explorer):
                 words,
                 (x, 0),
                 xycoords="axes fraction",
-                xytext=(0, -30),
+                xytext=(0, -46),
                 textcoords="offset points",
                 ha=align,
                 va="top",
@@ -365,7 +367,7 @@ class FiniteDifferenceExplorer(Explorer):
     def _build_map(self) -> None:
         ax = self._ax_map
         contour(ax, self.surface, colorbar=False)
-        ax.set_title(f"check ∇f of {self.surface.name}: click")
+        ax.set_title(f"check ∇f of {self.surface.name}\n(click to move)")
         (self._map_point,) = ax.plot(
             [], [], "o", color="white", markeredgecolor="black", markersize=10, zorder=6
         )
@@ -460,7 +462,7 @@ class FiniteDifferenceExplorer(Explorer):
                 artist.remove()
         ax.set_aspect("auto")
         contour(ax, self.surface, colorbar=False)
-        ax.set_title(f"check ∇f of {self.surface.name}: click")
+        ax.set_title(f"check ∇f of {self.surface.name}\n(click to move)")
         self._update()
 
     def _new_x(self) -> None:

@@ -207,3 +207,31 @@ def test_round_off_and_truncation_labels_sit_below_the_error_axes():
     assert len(labels) == 2
     axes_bottom = ax.get_window_extent(renderer).y0
     assert all(t.get_window_extent(renderer).y1 < axes_bottom for t in labels)
+
+
+def test_the_figure_fits_beside_jupyterlabs_file_browser_with_readable_labels():
+    fresh = FiniteDifferenceExplorer(backend="inline")
+    figure = fresh.figure
+    assert figure.bbox.width <= 950  # the right panel was cut off at 1200 px
+    fresh.view.png()
+    renderer = figure.canvas.get_renderer()
+    frame = figure.bbox.padded(1)
+    words = []
+    for ax in (fresh._ax_f, fresh._ax_err, fresh._ax_map):
+        words += [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        ticks = [*ax.get_xticklabels(), *ax.get_yticklabels()]
+        assert all(t.get_fontsize() >= 12 for t in ticks)  # projector style
+        legend = ax.get_legend()
+        assert legend is None or all(t.get_fontsize() >= 9 for t in legend.get_texts())
+    words = [t for t in words if t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in words]
+    for box in boxes:
+        assert frame.containsx(box.x0) and frame.containsx(box.x1)
+        assert frame.containsy(box.y0) and frame.containsy(box.y1)
+    overlapping = [
+        (a.get_text(), b.get_text())
+        for i, (a, box_a) in enumerate(zip(words, boxes, strict=True))
+        for b, box_b in list(zip(words, boxes, strict=True))[i + 1 :]
+        if box_a.overlaps(box_b)
+    ]
+    assert overlapping == []
