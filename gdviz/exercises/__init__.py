@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -43,3 +45,26 @@ class Feedback:
 def not_attempted(what: str) -> Feedback:
     """The feedback for an exercise cell still holding its placeholder."""
     return Feedback(False, f"{what} is still empty: replace the `...` and run the cell again.")
+
+
+def is_placeholder(value) -> bool:
+    """True for an answer still holding ``...`` (or None) anywhere, as an untouched cell does."""
+    if value is None or value is Ellipsis:
+        return True
+    if isinstance(value, list | tuple | np.ndarray):
+        try:
+            return any(is_placeholder(v) for v in np.asarray(value, dtype=object).ravel())
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def as_pair(value) -> np.ndarray | None:
+    """``value`` as a finite array of shape (2,), or None if it is not one."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
+        return None
+    return arr

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..datasets import make_line
 from ..gradients import difference_errors, gradient_check
-from . import Feedback, not_attempted
+from . import Feedback, as_pair, is_placeholder, not_attempted
 
 LAM = 0.1
 """The penalty weight λ of the planted-bug loss."""
@@ -132,27 +132,6 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
 )
 
 
-def _is_placeholder(value) -> bool:
-    if value is None or value is Ellipsis:
-        return True
-    if isinstance(value, list | tuple | np.ndarray):
-        try:
-            return any(v is Ellipsis or v is None for v in np.asarray(value, dtype=object).ravel())
-        except (TypeError, ValueError):
-            return False
-    return False
-
-
-def _as_pair(value) -> np.ndarray | None:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
-        return None
-    return arr
-
-
 def _matches(candidate: Callable, answers) -> bool:
     return all(
         np.allclose(answer, candidate(p), rtol=1e-7, atol=1e-10)
@@ -170,7 +149,7 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
     penalty lost, ``db`` changed, …). A function that changes its ``params`` is wrong too.
     Never raises.
     """
-    if _is_placeholder(fixed_grad):
+    if is_placeholder(fixed_grad):
         return not_attempted("`fixed_grad`")
     if not callable(fixed_grad):
         return Feedback(
@@ -188,7 +167,7 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
                 f"calling fixed_grad(np.array([{point[0]:g}, {point[1]:g}])) raised "
                 f"{type(error).__name__}: {error}.",
             )
-        if _is_placeholder(value):
+        if is_placeholder(value):
             return not_attempted("`fixed_grad`")
         if not np.array_equal(given, point):
             return Feedback(
@@ -196,7 +175,7 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
                 "fixed_grad changed the params it was given: compute the gradient without "
                 "assigning into `params`.",
             )
-        pair = _as_pair(value)
+        pair = as_pair(value)
         if pair is None:
             return Feedback(
                 False,
@@ -287,7 +266,7 @@ def check_best_step(h) -> Feedback:
     lesson's curve): about 6e-6, the textbook ``ε^(1/3)``. A hint otherwise: in the round-off region, at the forward
     difference's best (``√ε`` ≈ 1e-8), or in the truncation region. Never raises.
     """
-    if _is_placeholder(h):
+    if is_placeholder(h):
         return not_attempted("`best_h`")
     try:
         h = float(h)

@@ -26,7 +26,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..surfaces import Surface
-from . import Feedback, not_attempted
+from . import Feedback, as_pair, is_placeholder, not_attempted
 
 FORMULA = "f(x, y) = x² + xy + 3y²"
 POINT = (1.0, 1.0)
@@ -102,27 +102,6 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
 )
 
 
-def _is_placeholder(value) -> bool:
-    if value is None or value is Ellipsis:
-        return True
-    if isinstance(value, list | tuple | np.ndarray):
-        try:
-            return any(_is_placeholder(v) for v in np.asarray(value, dtype=object).ravel())
-        except (TypeError, ValueError):
-            return False
-    return False
-
-
-def _as_pair(value) -> np.ndarray | None:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
-        return None
-    return arr
-
-
 def _matches(candidate: Callable, answers) -> bool:
     return all(
         np.allclose(answer, candidate(x, y), rtol=1e-6, atol=1e-9)
@@ -137,7 +116,7 @@ def check_gradient(grad_f: Callable) -> Feedback:
     naming the likely slip; an unfinished cell (a ``...`` left in it), an exception or a
     result that is not two numbers gets a hint too. Never raises.
     """
-    if _is_placeholder(grad_f):
+    if is_placeholder(grad_f):
         return not_attempted("`grad_f`")
     if not callable(grad_f):
         return Feedback(
@@ -155,9 +134,9 @@ def check_gradient(grad_f: Callable) -> Feedback:
                 f"calling grad_f({x}, {y}) raised {type(error).__name__}: {error}. "
                 "Return the two partial derivatives, e.g. `np.array([df_dx, df_dy])`.",
             )
-        if _is_placeholder(value):
+        if is_placeholder(value):
             return not_attempted("`grad_f`")
-        pair = _as_pair(value)
+        pair = as_pair(value)
         if pair is None:
             return Feedback(
                 False,
@@ -207,9 +186,9 @@ def check_steepest_descent(direction) -> Feedback:
     The answer is ``−∇f / |∇f|`` with ``∇f(1, 1) = (3, 7)``. Rounded answers (three
     decimals) count. Never raises.
     """
-    if _is_placeholder(direction):
+    if is_placeholder(direction):
         return not_attempted("`steepest_descent`")
-    d = _as_pair(direction)
+    d = as_pair(direction)
     if d is None:
         return Feedback(
             False,
