@@ -536,8 +536,17 @@ def float_slider(
     continuous_update: bool = True,
 ) -> ClampingFloatSlider:
     """A linear slider from ``low`` to ``high`` in steps of ``step`` (see :func:`log_slider`)."""
-    return _bounded_slider(
-        ClampingFloatSlider, description, value, low, high, step, continuous_update
+    _check_range(description, value, low, high)
+    return ClampingFloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=continuous_update,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
     )
 
 
@@ -551,15 +560,8 @@ def int_slider(
     continuous_update: bool = True,
 ) -> ClampingIntSlider:
     """A slider of whole numbers from ``low`` to ``high`` (see :func:`log_slider`)."""
-    return _bounded_slider(
-        ClampingIntSlider, description, value, low, high, step, continuous_update
-    )
-
-
-def _bounded_slider(cls, description, value, low, high, step, continuous_update):
-    """A linear slider of class ``cls``, readout hidden (the explorer's text entry shows it)."""
     _check_range(description, value, low, high)
-    return cls(
+    return ClampingIntSlider(
         value=value,
         min=low,
         max=high,
