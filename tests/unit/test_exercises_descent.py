@@ -43,7 +43,7 @@ def test_loop_right_answer_is_confirmed():
     fb = check_descent_loop(_loop())
     assert isinstance(fb, Feedback)
     assert fb.correct
-    assert "8 points" in fb.message
+    assert "start included" in fb.message
 
 
 def test_loop_placeholder_is_not_attempted():
@@ -220,7 +220,15 @@ def test_best_right_answer_is_confirmed():
 
 
 def test_best_placeholder_is_not_attempted():
-    assert "still empty" in check_best_step(None).message
+    assert "still empty" in check_best_step(...).message
+
+
+def test_best_none_is_not_called_empty():
+    # `best = print(2 / 6)` leaves None: the cell is not empty, the value is missing
+    fb = check_best_step(None)
+    assert not fb.correct
+    assert "is None, not a number" in fb.message
+    assert "still empty" not in fb.message
 
 
 def test_best_confused_with_limit_is_named():
