@@ -141,7 +141,10 @@ def _judge(name: str, got, want: np.ndarray, shape_words: str, weights: np.ndarr
     if not np.any(got):
         if name == "db":
             return f"`db` is all zeros: did you forget the bias? {reason[0].upper()}{reason[1:]}."
-        return f"`{name}` is all zeros, but {reason}."
+        return (
+            f"`{name}` is all zeros: that has the right shape, but it says the loss does not "
+            f"depend on `{name[1:]}` at all. It does: {reason}."
+        )
     if name == "dW" and _ratio(got - want, weights) is not None:
         return (
             "`dW` includes a multiple of `W`, like the penalty's `reg * W`: the penalty belongs "

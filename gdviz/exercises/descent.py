@@ -252,7 +252,7 @@ def _ignored_argument(points, bowl, start, step_size, steps) -> str:
     rows = "nothing" if points is None else f"an array of shape {points.shape}"
     if points is not None and points.ndim == 2 and len(points) != steps + 1:
         return (
-            f"right on the first run, but asked for {steps} steps your loop returned "
+            f"right on the first run, but asked for {steps} steps your loop took "
             f"{len(points) - 1} ({len(points)} rows): the number of steps is written into "
             "the loop. Take it from the argument `steps`, so the loop runs as many steps as "
             "it is asked for."
