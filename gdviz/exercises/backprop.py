@@ -217,7 +217,7 @@ def check_linear_backward(linear_backward: Callable) -> Feedback:
         )
     result = call.value
     if is_placeholder(result) and (
-        not isinstance(result, tuple) or all(is_placeholder(r) for r in result)
+        not isinstance(result, tuple | list) or all(is_placeholder(r) for r in result)
     ):
         return not_attempted("`linear_backward`")
     if result is None:

@@ -47,6 +47,7 @@ from ..surfaces import quadratic
 from ._toolkit import (
     Feedback,
     attempt,
+    is_placeholder,
     near,
     not_attempted,
     raised,
@@ -118,7 +119,7 @@ def check_descent_loop(my_descent) -> Feedback:
     again with other arguments on other bowls, so that a count or step size written into
     the loop does not pass.
     """
-    if my_descent is None or my_descent is Ellipsis:
+    if is_placeholder(my_descent):
         return not_attempted("`my_descent`")
     if not callable(my_descent):
         return Feedback(

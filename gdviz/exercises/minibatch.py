@@ -39,6 +39,7 @@ from ._toolkit import (
     answer_source,
     attempt,
     calls_function,
+    is_placeholder,
     not_attempted,
     raised,
     read_number,
@@ -234,7 +235,7 @@ def check_run_epoch(run_epoch) -> Feedback:
     the mean of the batch's per-example gradients); step ``w += -step_size * grad``; and
     return the final ``w`` without changing the caller's.
     """
-    if run_epoch is None or run_epoch is Ellipsis:
+    if is_placeholder(run_epoch):
         return not_attempted("`run_epoch`")
     if not callable(run_epoch):
         return Feedback(False, f"`run_epoch` should be a function; got {type(run_epoch).__name__}.")
