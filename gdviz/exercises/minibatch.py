@@ -30,6 +30,8 @@ Not yet: ...short batch...
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from ..batches import batches_per_epoch
@@ -117,6 +119,24 @@ class _Recorder:
 _ROUNDING = {"round", "rint", "around"}
 
 
+def _is_floor_plus_one(expression) -> bool:
+    """True for ``n // B + 1`` or ``int(n / B) + 1``: right only when B does not divide n."""
+    if not (
+        isinstance(expression, ast.BinOp)
+        and isinstance(expression.op, ast.Add)
+        and any(
+            isinstance(side, ast.Constant) and side.value == 1
+            for side in (expression.left, expression.right)
+        )
+    ):
+        return False
+    return any(
+        (isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv))
+        or calls_function(node, {"int", "floor", "trunc"})
+        for node in ast.walk(expression)
+    )
+
+
 def check_updates_per_epoch(answer, n: int = 1_200_000, batch_size: int = 256) -> Feedback:
     """Check the number of updates in one epoch of ``n`` examples in batches of ``batch_size``."""
     value = read_number(answer, "updates")
@@ -138,6 +158,14 @@ def check_updates_per_epoch(answer, n: int = 1_200_000, batch_size: int = 256) -
             "fewer, rounding would give one update too few. The rule is to round *up*, "
             "whatever the fraction: the last, short batch is one more update even if it holds "
             "a single example.",
+        )
+    if value == truth and rest and _is_floor_plus_one(answer_source("check_updates_per_epoch")):
+        return Feedback(
+            False,
+            f'{truth:,} is the right count here, but the rule "rounded down, plus one" is '
+            "not: when the batch size divides the number of examples exactly, there is no "
+            "short batch, and the plus one counts an update that does not exist. Round up "
+            "instead, the ceiling of n/B: it adds a batch only when examples are left over.",
         )
     if value == truth:
         detail = (

@@ -467,3 +467,16 @@ def test_epoch_with_batches_cut_by_split_points_is_confirmed():
         return np.split(rng.permutation(n), range(batch_size, n, batch_size))
 
     assert check_run_epoch(_epoch_with(split_points)).correct
+
+
+@pytest.mark.parametrize("plus_one", ["1_200_000 // 256 + 1", "int(1.2e6 / 256) + 1"])
+def test_updates_rounded_down_plus_one_is_told_the_rule_fails_when_b_divides_n(cell, plus_one):
+    cell(f"updates = {plus_one}")
+    fb = cell("check_updates_per_epoch(updates)")
+    assert not fb.correct
+    assert "divides the number of examples exactly" in fb.message
+
+
+def test_updates_as_full_batches_plus_the_short_one_counted_by_hand_is_confirmed(cell):
+    cell("updates = 4687 + 1  # 4,687 full batches and the short one")
+    assert cell("check_updates_per_epoch(updates)").correct
