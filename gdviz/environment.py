@@ -10,7 +10,7 @@ Examples
 >>> versions = {"python": "3.11.9", "gdviz": "0.1.0", "numpy": "2.4.6", "matplotlib": "3.11.2",
 ...             "ipywidgets": "8.1.9", "ipympl": "0.10.0", "jupyterlab_widgets": "3.0.17"}
 >>> check_environment(versions=versions, in_kernel=True, extensions=set(LAB_EXTENSIONS.values()))
-✅ Ready: the lessons can run here (Python 3.11.9, gdviz 0.1.0, numpy 2.4.6, matplotlib 3.11.2, ipywidgets 8.1.9, ipympl 0.10.0), running in a Jupyter kernel.
+Ready: the lessons can run here (Python 3.11.9, gdviz 0.1.0, numpy 2.4.6, matplotlib 3.11.2, ipywidgets 8.1.9, ipympl 0.10.0), running in a Jupyter kernel.
 >>> print(check_environment(versions={**versions, "ipympl": None}, in_kernel=True).message)
 missing: ipympl (figures that redraw in place). Fix: in a terminal, in the gdviz folder, run `make lab` (see the README), or run `%pip install "ipympl>=0.9.4"` in a cell of this notebook; then restart JupyterLab itself (not only the kernel) and reload this page.
 """
@@ -22,6 +22,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .exercises import Feedback
 
@@ -51,10 +52,13 @@ FIX = (
 
 @dataclass(frozen=True, repr=False)
 class SetupCheck(Feedback):
-    """A :class:`~gdviz.exercises.Feedback` that reads "Ready" or "Not ready" instead of "Correct"."""
+    """A :class:`~gdviz.exercises.Feedback` that reads "Ready:" or "Not ready:" instead of "Correct:".
 
-    def __repr__(self) -> str:
-        return f"{'✅ Ready' if self.correct else '❌ Not ready'}: {self.message}"
+    The word carries the meaning, in text and in HTML (bold, in the same colours as an
+    exercise's result), so it reads right without colour and without an emoji font.
+    """
+
+    LABELS: ClassVar[tuple[str, str]] = ("Ready", "Not ready")
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

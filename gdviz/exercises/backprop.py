@@ -20,21 +20,20 @@ Examples
 >>> def linear_backward(dscores, x, W):
 ...     return dscores @ W, dscores.T @ x, dscores.sum(axis=0)
 >>> check_linear_backward(linear_backward)  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 >>> def mean_bias(dscores, x, W):
 ...     return dscores @ W, dscores.T @ x, dscores.mean(axis=0)
 >>> check_linear_backward(mean_bias)  # doctest: +ELLIPSIS
-❌ Not yet: `db` is off by a factor of 1/5...
+Not yet: `db` is off by a factor of 1/5...
 """
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 
 import numpy as np
 
-from . import Feedback, not_attempted
+from ._toolkit import Feedback, attempt, is_placeholder, not_attempted, raised, returned_none
 
 # Sizes that all differ, so that a transposed or misplaced product has the wrong shape.
 _M, _D, _K = 5, 4, 3
@@ -49,24 +48,20 @@ def _case():
     return dscores, x, weights
 
 
-def _is_placeholder(value) -> bool:
-    return value is Ellipsis
-
-
 # Why each gradient is what it is: the idea a hint points at, in index notation, without
 # the answer's code (the confirmation states that).
 _REASONS = {
     "dx": (
-        "each input `x[i, j]` reaches every score `s[i, k]` through the weight `W[k, j]`, "
-        "so `dx[i, j]` sums `dscores[i, k] * W[k, j]` over the classes k: a matrix product "
-        f"of `dscores` ({_M}, {_K}) and `W` ({_K}, {_D}) that sums over k and leaves "
-        f"({_M}, {_D})"
+        "each input `x[i, j]` reaches all the scores of its own example, one per class k, "
+        "each through the weight `W[k, j]`, so by the chain rule `dx[i, j]` adds up one term "
+        "per class: the upstream gradient of that score times the weight on the way. Write "
+        f"the shapes under the product you try: it must sum over the {_K} classes and come "
+        f"out ({_M}, {_D}), like x"
     ),
     "dW": (
         "the weight `W[k, j]` meets the input `x[i, j]` in the score `s[i, k]` of every "
-        "example i, so `dW[k, j]` sums `dscores[i, k] * x[i, j]` over the examples i: a "
-        f"matrix product of `dscores` ({_M}, {_K}) and `x` ({_M}, {_D}) that sums over "
-        f"their shared axis of {_M} examples and leaves ({_K}, {_D})"
+        "example i, so `dW[k, j]` sums `dscores[i, k] * x[i, j]` over the examples i, as in "
+        f"step 2 of section 3; it comes out ({_K}, {_D}), like W"
     ),
     "db": (
         "the bias `b[k]` is added to the score `s[i, k]` of every example i, so `db[k]` "
@@ -101,7 +96,7 @@ def _named_factor(c: float) -> str:
 def _judge(name: str, got, want: np.ndarray, shape_words: str, weights: np.ndarray) -> str | None:
     """A hint about one gradient, or None when it is right."""
     reason = _REASONS[name]
-    if _is_placeholder(got):
+    if is_placeholder(got):
         return "placeholder"
     if got is None:
         return (
@@ -113,6 +108,12 @@ def _judge(name: str, got, want: np.ndarray, shape_words: str, weights: np.ndarr
     except (TypeError, ValueError):
         return f"`{name}` must be a numpy array of numbers; got {type(got).__name__}."
     if got.shape != want.shape:
+        if name == "dx" and got.shape == weights.shape:
+            return (
+                f"`dx` came out shaped like W, {got.shape}, not like x {want.shape}: a product "
+                "that sums over the examples gives a weight's gradient, one entry per weight. "
+                f"`dx` belongs to the input, one row per example: {reason}."
+            )
         if got.shape == want.T.shape and got.ndim == 2:
             return (
                 f"`{name}` has shape {got.shape} but must be shaped like {shape_words} "
@@ -140,7 +141,10 @@ def _judge(name: str, got, want: np.ndarray, shape_words: str, weights: np.ndarr
     if not np.any(got):
         if name == "db":
             return f"`db` is all zeros: did you forget the bias? {reason[0].upper()}{reason[1:]}."
-        return f"`{name}` is all zeros, but {reason}."
+        return (
+            f"`{name}` is all zeros: that has the right shape, but it says the loss does not "
+            f"depend on `{name[1:]}` at all. It does: {reason}."
+        )
     if name == "dW" and _ratio(got - want, weights) is not None:
         return (
             "`dW` includes a multiple of `W`, like the penalty's `reg * W`: the penalty belongs "
@@ -168,31 +172,21 @@ def _judge(name: str, got, want: np.ndarray, shape_words: str, weights: np.ndarr
     return f"`{name}` has the right shape but the wrong values: {reason}."
 
 
-def _raised(exc: Exception, linear_backward: Callable, shapes: str) -> str:
-    """The hint for an exception in the student's function, naming its line if we can."""
-    code = getattr(linear_backward, "__code__", None)
-    lines = [
-        frame.line
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if code is not None and frame.filename == code.co_filename and frame.line
-    ]
-    where = f" in the line `{lines[-1]}`" if lines else ""
-    text = f"{type(exc).__name__}{where}: {exc}"
-    message = str(exc)
-    if isinstance(exc, ValueError) and ("matmul" in message or "not aligned" in message):
+def _advice(error: Exception) -> str:
+    """What an exception in the student's backward pass likely means."""
+    message = str(error)
+    if isinstance(error, ValueError) and ("matmul" in message or "not aligned" in message):
         return (
-            f"calling `linear_backward(dscores, x, W)` with shapes {shapes} raised {text}. "
             "In a matrix product `A @ B` the last axis of A must match the first axis of B, "
             "and that shared axis is the one summed over. Write each factor's shape under "
             f"your product: `dx` must come out ({_M}, {_D}) like x, `dW` ({_K}, {_D}) like W."
         )
-    if isinstance(exc, ValueError) and "broadcast" in message:
+    if isinstance(error, ValueError) and "broadcast" in message:
         return (
-            f"calling `linear_backward(dscores, x, W)` with shapes {shapes} raised {text}. "
             "`*` multiplies arrays element by element and needs matching shapes; a gradient "
             "through `x @ W.T` sums over an axis, which is a matrix product, `@`."
         )
-    return f"calling `linear_backward(dscores, x, W)` with shapes {shapes} raised {text}."
+    return ""
 
 
 def check_linear_backward(linear_backward: Callable) -> Feedback:
@@ -203,7 +197,7 @@ def check_linear_backward(linear_backward: Callable) -> Feedback:
     inputs unchanged. Never raises: a wrong answer, an exception in the student's code
     or an unfinished cell all come back as a :class:`~gdviz.exercises.Feedback`.
     """
-    if _is_placeholder(linear_backward):
+    if is_placeholder(linear_backward):
         return not_attempted("`linear_backward`")
     if not callable(linear_backward):
         return Feedback(
@@ -212,20 +206,22 @@ def check_linear_backward(linear_backward: Callable) -> Feedback:
             "(no parentheses after its name).",
         )
     dscores, x, weights = _case()
-    inputs = (dscores.copy(), x.copy(), weights.copy())
-    try:
-        result = linear_backward(*inputs)
-    except Exception as exc:  # a student's bug is feedback, not a crash
+    call = attempt(linear_backward, {"dscores": dscores, "x": x, "W": weights})
+    if call.error is not None:
         shapes = f"{dscores.shape}, {x.shape}, {weights.shape}"
-        return Feedback(False, _raised(exc, linear_backward, shapes))
-    if _is_placeholder(result) or (
-        isinstance(result, tuple) and all(_is_placeholder(r) for r in result)
+        return raised(
+            call.error,
+            linear_backward,
+            f"`linear_backward(dscores, x, W)` with shapes {shapes}",
+            _advice(call.error),
+        )
+    result = call.value
+    if is_placeholder(result) and (
+        not isinstance(result, tuple | list) or all(is_placeholder(r) for r in result)
     ):
         return not_attempted("`linear_backward`")
     if result is None:
-        return Feedback(
-            False, "`linear_backward` returned None: did you forget `return dx, dW, db`?"
-        )
+        return returned_none("linear_backward", "dx, dW, db")
     if not isinstance(result, tuple | list) or len(result) != 3:
         return Feedback(False, "return three arrays, in this order: `return dx, dW, db`.")
     want = {"dx": dscores @ weights, "dW": dscores.T @ x, "db": dscores.sum(axis=0)}
@@ -245,13 +241,7 @@ def check_linear_backward(linear_backward: Callable) -> Feedback:
             f"{', '.join(f'`{n}`' for n in unfinished)} still "
             f"{'holds' if len(unfinished) == 1 else 'hold'} the `...` placeholder.",
         )
-    changed = [
-        name
-        for name, before, after in zip(
-            ("dscores", "x", "W"), (dscores, x, weights), inputs, strict=True
-        )
-        if not np.array_equal(before, after)
-    ]
+    changed = call.changed
     if changed:
         return Feedback(
             False,

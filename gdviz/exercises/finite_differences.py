@@ -22,20 +22,33 @@ Examples
 ...     residual = w * x + b - y
 ...     return np.array([np.mean(residual * x) + lam * w, np.mean(residual)])
 >>> check_fixed_gradient(fixed_grad)  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 >>> check_best_step(1e-5)  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
 
 from ..datasets import make_line
 from ..gradients import difference_errors, gradient_check
-from . import Feedback, as_pair, is_placeholder, not_attempted
+from ._toolkit import (
+    Feedback,
+    as_pair,
+    attempt,
+    distinct,
+    is_placeholder,
+    matches,
+    not_attempted,
+    raised,
+    read_number,
+    returned_none,
+    same,
+)
 
 LAM = 0.1
 """The penalty weight λ of the planted-bug loss."""
@@ -117,12 +130,14 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
     ),
     (
         _with_dw(lambda x, r, lam, w: 2 * np.mean(r * x) + lam * w),
-        "the data term is doubled: the ½ in front of the mean cancels the 2 of the power rule.",
+        "the data term is doubled: look at the ½ in front of the mean. What happens to the 2 "
+        "the power rule brings down from the square?",
     ),
     (
         _with_dw(lambda x, r, lam, w: np.mean(r * x) + 0.5 * lam * w),
-        "the penalty's derivative is halved: the power rule brings down a 2, and the ½ in "
-        "front of λ cancels it; nothing else.",
+        "the penalty's derivative is half of what it should be. Differentiate (λ/2)·w² with "
+        "the power rule: what factor comes down from w², and what is left of it after it "
+        "meets the ½ in front?",
     ),
     (
         _with_dw(lambda x, r, lam, w: lam * w),
@@ -132,11 +147,7 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
 )
 
 
-def _matches(candidate: Callable, answers) -> bool:
-    return all(
-        np.allclose(answer, candidate(p), rtol=1e-7, atol=1e-10)
-        for p, answer in zip(_POINTS, answers, strict=True)
-    )
+_CALLS = tuple((point,) for point in _POINTS)
 
 
 def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
@@ -158,23 +169,22 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
         )
     answers = []
     for point in _POINTS:
-        given = point.copy()
-        try:
-            value = fixed_grad(given)
-        except Exception as error:  # a student's bug is feedback, not a crash
-            return Feedback(
-                False,
-                f"calling fixed_grad(np.array([{point[0]:g}, {point[1]:g}])) raised "
-                f"{type(error).__name__}: {error}.",
+        result = attempt(fixed_grad, {"params": point})
+        if result.error is not None:
+            return raised(
+                result.error, fixed_grad, f"`fixed_grad(np.array([{point[0]:g}, {point[1]:g}]))`"
             )
+        value = result.value
         if is_placeholder(value):
             return not_attempted("`fixed_grad`")
-        if not np.array_equal(given, point):
+        if result.changed:
             return Feedback(
                 False,
                 "fixed_grad changed the params it was given: compute the gradient without "
                 "assigning into `params`.",
             )
+        if value is None:
+            return returned_none("fixed_grad", "np.array([dw, db])")
         pair = as_pair(value)
         if pair is None:
             return Feedback(
@@ -183,7 +193,7 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
                 "`np.array([dw, db])`.",
             )
         answers.append(pair)
-    if _matches(_true, answers):
+    if matches(_true, _CALLS, answers):
         worst = gradient_check(planted_bug_loss, fixed_grad, _POINTS[0].copy()).max_rel_error
         reading = "below 1e-7, 'good'" if worst < 1e-7 else f"{worst:.0e}"
         return Feedback(
@@ -192,16 +202,17 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
             "CS231n reading. Only ∂L/∂w had to change: its row was the one that failed.",
         )
     for slip, hint in _SLIPS:
-        if _matches(slip, answers):
+        if matches(slip, _CALLS, answers):
             return Feedback(False, hint)
-    true_db = [_true(p)[1] for p in _POINTS]
-    if not np.allclose([a[1] for a in answers], true_db, rtol=1e-7, atol=1e-10):
+    true = [_true(p) for p in _POINTS]
+    if not all(same(a[1], t[1]) for a, t in zip(answers, true, strict=True)):
         return Feedback(
             False,
             "∂L/∂b has changed, but it was right (its row of the gradient check passed): "
             "keep `db = np.mean(residual)` and fix only `dw`.",
         )
     given_dw = np.array([a[0] for a in answers])
+    true_dw = np.array([t[0] for t in true])
     if np.allclose(given_dw, given_dw[0], rtol=1e-9, atol=1e-12):
         return Feedback(
             False,
@@ -210,27 +221,26 @@ def check_fixed_gradient(fixed_grad: Callable) -> Feedback:
             "self-check calls fixed_grad at other points too, which you have not seen. "
             "Write dw as a formula in w, x and residual, as the buggy gradient did.",
         )
-    for point, answer in zip(_POINTS, answers, strict=True):
-        want = _true(point)[0]
-        if not np.isclose(answer[0], want, rtol=1e-7, atol=1e-10):
-            break
-    given, true = _distinct(answer[0], want)
+    offset = given_dw - true_dw
+    if np.allclose(offset, offset[0], rtol=1e-6, atol=1e-15):
+        return Feedback(
+            False,
+            f"your dw is off by the same amount, {offset[0]:+.3g}, at every (w, b) the check "
+            "tried: a constant has crept into it. Each term of ∂L/∂w changes with w or with "
+            "the data; a constant added to the loss would vanish when you differentiate.",
+        )
+    k = next(i for i in range(len(_POINTS)) if not same(given_dw[i], true_dw[i]))
+    point = _POINTS[k]
+    given, want = distinct(given_dw[k], true_dw[k])
+    relative = abs(given_dw[k] - true_dw[k]) / max(abs(true_dw[k]), 1e-300)
     return Feedback(
         False,
         f"∂L/∂w is still off: at (w, b) = ({point[0]:g}, {point[1]:g}) you give {given}, "
-        f"the true value is {true}. Differentiate L term by term: the mean squared error "
-        "(that part of the buggy gradient was right) and the penalty (λ/2)·w². What factor "
-        "does the power rule bring down, and what does the ½ do to it?",
+        f"the true value is {want} (a relative difference of {relative:.1e}). Differentiate "
+        "L term by term: the mean squared error (that part of the buggy gradient was right) "
+        "and the penalty (λ/2)·w². What factor does the power rule bring down, and what does "
+        "the ½ do to it?",
     )
-
-
-def _distinct(given: float, want: float) -> tuple[str, str]:
-    """The two numbers printed with just enough digits to tell them apart."""
-    for digits in range(4, 17):
-        a, b = f"{given:.{digits}g}", f"{want:.{digits}g}"
-        if a != b:
-            return a, b
-    return repr(given), repr(want)
 
 
 def lesson_function(x):
@@ -247,38 +257,39 @@ LESSON_X = 1.0
 """Where the lesson differentiates :func:`lesson_function`."""
 
 
+@functools.cache
+def _best_steps() -> dict[tuple[str, str], float]:
+    """The best step of each method and precision for the lesson's function at x = 1."""
+    errors = difference_errors(lesson_function, lesson_derivative, LESSON_X)
+    return {key: errors.best_h(*key) for key in errors.errors}
+
+
 def _best_central_step() -> float:
     """The best float64 central-difference step for the lesson's function at x = 1."""
-    errors = difference_errors(
-        lesson_function,
-        lesson_derivative,
-        LESSON_X,
-        methods=("central",),
-        precisions=("float64",),
-    )
-    return errors.best_h("central")
+    return _best_steps()[("central", "float64")]
 
 
 def check_best_step(h) -> Feedback:
     """Check a step ``h`` read off the plot as the best for central differences in float64.
 
     Right within a factor of 10 of the best step for ``sin x + x²/4`` at ``x = 1`` (the
-    lesson's curve): about 6e-6, the textbook ``ε^(1/3)``. A hint otherwise: in the round-off region, at the forward
-    difference's best (``√ε`` ≈ 1e-8), or in the truncation region. Never raises.
+    lesson's curve): about 6e-6, the textbook ``ε^(1/3)``. A hint otherwise: deep in the
+    round-off region, at the forward difference's best (``√ε`` ≈ 1e-8), just left of the
+    central minimum, at the lowest point of a float32 (dashed) curve, or in the truncation
+    region. Never raises.
     """
-    if is_placeholder(h):
-        return not_attempted("`best_h`")
-    try:
-        h = float(h)
-    except (TypeError, ValueError):
-        return Feedback(False, f"give h as one number, like `1e-3`; got {h!r}.")
-    if not (np.isfinite(h) and h > 0):
+    value = read_number(h, "best_h")
+    if isinstance(value, Feedback):
+        return value
+    h = value
+    if h <= 0:
         return Feedback(False, f"h must be a number above 0; got {h!r}.")
-    best = _best_central_step()
-    if best / 10 <= h <= best * 10:
+    best = _best_steps()
+    central = best[("central", "float64")]
+    if central / 10 <= h <= central * 10:
         return Feedback(
             True,
-            f"the central difference is most accurate around h ≈ {best:.0e}, about ε^(1/3) "
+            f"the central difference is most accurate around h ≈ {central:.0e}, about ε^(1/3) "
             "with ε ≈ 2.2e-16: there its O(h²) truncation error and its ε/h round-off error "
             "are about equal. That is why gradient checks use h ≈ 1e-5.",
         )
@@ -289,14 +300,31 @@ def check_best_step(h) -> Feedback:
             "digit, so their difference is mostly rounding noise, which grows like ε/h as h "
             "shrinks. Look further right on the plot, where the central curve dips lowest.",
         )
-    if h < best / 10:
+    if h <= 1.5e-7:
         return Feedback(
             False,
-            f"at h = {h:.0e} round-off already outweighs truncation for the central difference "
-            "(its curve rises to the left of its lowest point). Around √ε ≈ 1e-8 is where the "
-            "*forward* difference does best; the central one's truncation error is O(h²), much "
-            "smaller, so it can afford a larger h.",
+            f"h = {h:.0e} is near √ε ≈ 1e-8: that is where the *forward* difference does best "
+            "(the other solid curve). The central difference's truncation error is O(h²), much "
+            "smaller than the forward one's O(h), so it can afford a larger h before "
+            "truncation takes over: its own lowest point lies further right.",
         )
+    if h < central / 10:
+        return Feedback(
+            False,
+            f"at h = {h:.0e} you are left of the central curve's lowest point: there its error "
+            "already rises again as h shrinks, because round-off (about ε/h) has overtaken "
+            "truncation. Follow the solid central curve to the right, to where it stops "
+            "falling.",
+        )
+    for method in ("central", "forward"):
+        if best[(method, "float32")] / 2 <= h <= best[(method, "float32")] * 2:
+            return Feedback(
+                False,
+                f"h = {h:.0e} is near the lowest point of a *dashed* curve, the {method} "
+                "difference in float32, whose round-off wall comes much sooner. The exercise "
+                "asks for the central difference in float64: the solid curve, lower and "
+                "further left.",
+            )
     return Feedback(
         False,
         f"at h = {h:.0e} truncation still rules: the central error keeps falling like h² as "

@@ -12,11 +12,11 @@ Examples
 --------
 >>> import numpy as np
 >>> check_gradient(lambda x, y: np.array([2 * x + y, x + 6 * y]))  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 >>> check_gradient(lambda x, y: np.array([2 * x, 6 * y]))  # doctest: +ELLIPSIS
-❌ Not yet: the cross term is missing...
+Not yet: the cross term is missing...
 >>> check_steepest_descent(np.array([-3.0, -7.0]) / np.sqrt(58))  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 """
 
 from __future__ import annotations
@@ -26,7 +26,17 @@ from collections.abc import Callable
 import numpy as np
 
 from ..surfaces import Surface
-from . import Feedback, as_pair, is_placeholder, not_attempted
+from ._toolkit import (
+    Feedback,
+    as_pair,
+    attempt,
+    is_placeholder,
+    matches,
+    not_attempted,
+    raised,
+    returned_none,
+    same,
+)
 
 FORMULA = "f(x, y) = x² + xy + 3y²"
 POINT = (1.0, 1.0)
@@ -79,34 +89,30 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
     (
         lambda x, y: np.array([3 * x, 7 * y]),
         "the cross term's derivative is off: when you differentiate xy with respect to x, "
-        "y is a constant, so ∂(xy)/∂x = y (not x), and ∂(xy)/∂y = x.",
+        "y is a constant, like the 3 in 3x. Which variable is left standing then, and which "
+        "one for ∂/∂y?",
     ),
     (
         lambda x, y: np.array([x + y, x + 3 * y]),
-        "off by a factor of 2 in the squares: the power rule gives ∂(x²)/∂x = 2x and "
-        "∂(3y²)/∂y = 6y.",
+        "off by a factor of 2 in the squared terms: the power rule, d(uⁿ)/du = n·uⁿ⁻¹, "
+        "brings the exponent down as a factor. Apply it to x² and to 3y² again.",
     ),
     (
         lambda x, y: np.array([2 * x + y, x + 2 * y]),
-        "the coefficient 3 got lost: ∂(3y²)/∂y = 3 · 2y = 6y.",
+        "the coefficient 3 of 3y² got lost in ∂f/∂y: a constant factor stays in front when "
+        "you differentiate, and the power rule's factor multiplies it.",
     ),
     (
         lambda x, y: np.array([2 * x + y, x + 3 * y]),
-        "∂(3y²)/∂y is 6y: the power rule's factor 2 multiplies the 3.",
+        "∂f/∂y is short of a factor: in 3y² the power rule brings down the exponent, and it "
+        "multiplies the 3 that is already there.",
     ),
     (
         lambda x, y: np.array([x * x + x * y, x * y + 3 * y * y]),
-        "these look like pieces of f itself, not its derivatives: differentiate each term "
-        "(∂(x²)/∂x = 2x, ∂(xy)/∂x = y, ∂(3y²)/∂x = 0).",
+        "these look like pieces of f itself, not its derivatives: differentiate each term. "
+        "For ∂f/∂x, treat y as a constant: a term without x, such as 3y², has derivative 0.",
     ),
 )
-
-
-def _matches(candidate: Callable, answers) -> bool:
-    return all(
-        np.allclose(answer, candidate(x, y), rtol=1e-6, atol=1e-9)
-        for (x, y), answer in zip(_POINTS, answers, strict=True)
-    )
 
 
 def check_gradient(grad_f: Callable) -> Feedback:
@@ -126,16 +132,19 @@ def check_gradient(grad_f: Callable) -> Feedback:
         )
     answers = []
     for x, y in _POINTS:
-        try:
-            value = grad_f(x, y)
-        except Exception as error:  # a student's bug is feedback, not a crash
-            return Feedback(
-                False,
-                f"calling grad_f({x}, {y}) raised {type(error).__name__}: {error}. "
+        result = attempt(grad_f, {"x": x, "y": y})
+        if result.error is not None:
+            return raised(
+                result.error,
+                grad_f,
+                f"`grad_f({x}, {y})`",
                 "Return the two partial derivatives, e.g. `np.array([df_dx, df_dy])`.",
             )
+        value = result.value
         if is_placeholder(value):
             return not_attempted("`grad_f`")
+        if value is None:
+            return returned_none("grad_f", "np.array([df_dx, df_dy])")
         pair = as_pair(value)
         if pair is None:
             return Feedback(
@@ -144,20 +153,17 @@ def check_gradient(grad_f: Callable) -> Feedback:
                 "(∂f/∂x, ∂f/∂y), e.g. `np.array([df_dx, df_dy])`.",
             )
         answers.append(pair)
-    if _matches(_grad, answers):
+    if matches(_grad, _POINTS, answers):
         return Feedback(
             True,
             "∇f(x, y) = (2x + y, x + 6y). At (1, 2), for example, it is (4, 13): "
             "uphill, mostly along y, where the bowl is steeper.",
         )
     for slip, hint in _SLIPS:
-        if _matches(slip, answers):
+        if matches(slip, _POINTS, answers):
             return Feedback(False, hint)
     right = [
-        all(
-            np.isclose(a[i], _grad(x, y)[i], rtol=1e-6, atol=1e-9)
-            for (x, y), a in zip(_POINTS, answers, strict=True)
-        )
+        all(same(a[i], _grad(x, y)[i]) for (x, y), a in zip(_POINTS, answers, strict=True))
         for i in (0, 1)
     ]
     (x, y), got = _POINTS[0], answers[0]
@@ -216,21 +222,23 @@ def check_steepest_descent(direction) -> Feedback:
         return Feedback(
             False,
             f"this points straight at the minimum (0, 0), but that is {angle:.0f}° away from "
-            "the steepest way down: the gradient only knows the slope under your feet. "
-            "Use −∇f(1, 1) = (−3, −7), divided by its length.",
+            "the steepest way down: the gradient only knows the slope under your feet, and on "
+            "a tilted bowl that does not point at the bottom. Evaluate your gradient from (a) "
+            "at (1, 1) and use the rule of section 3: steepest descent is −∇f, scaled to "
+            "length 1.",
         )
     if 0.5 < angle <= 2:
         return Feedback(
             False,
             f"very close: {angle:.1f}° away from the steepest way down, the size of gap that "
-            "rounding leaves. Round less: give three decimals, or let numpy compute it, "
-            "−∇f(1, 1) divided by its length.",
+            "rounding leaves. Round less: give three decimals, or let numpy compute it from "
+            "the gradient at (1, 1).",
         )
     if angle > 0.5:
         return Feedback(
             False,
-            f"this is {angle:.0f}° away from the steepest way down. At (1, 1) the gradient is "
-            "∇f = (3, 7); the steepest descent direction is −∇f divided by its length.",
+            f"this is {angle:.0f}° away from the steepest way down. Evaluate your gradient "
+            "from (a) at (1, 1): steepest descent points along −∇f there, scaled to length 1.",
         )
     if abs(length - 1) > 5e-3 and abs(length - 1) < 0.02:
         return Feedback(
@@ -241,8 +249,8 @@ def check_steepest_descent(direction) -> Feedback:
     if abs(length - 1) > 5e-3:
         return Feedback(
             False,
-            f"the right direction, but its length is {length:.3g}, not 1: divide by the length, "
-            "`v / np.linalg.norm(v)`.",
+            f"the right direction, but its length is {length:.3g}, not 1: divide the vector by "
+            "its own length, |v| = √(v₁² + v₂²), to make it a unit vector.",
         )
     dx, dy = (f"{v:.3f}".replace("-", "−") for v in downhill)
     return Feedback(

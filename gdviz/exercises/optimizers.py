@@ -17,12 +17,12 @@ Examples
 ...     new_velocity = beta * velocity - lr * grad
 ...     return params + new_velocity, new_velocity
 >>> check_momentum_update(momentum_update)  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 >>> def upside_down(params, grad, velocity, lr=0.1, beta=0.9):
 ...     new_velocity = beta * velocity + lr * grad
 ...     return params + new_velocity, new_velocity
 >>> check_momentum_update(upside_down)  # doctest: +ELLIPSIS
-❌ Not yet: wrong sign...
+Not yet: wrong sign...
 """
 
 from __future__ import annotations
@@ -32,7 +32,16 @@ from collections.abc import Callable
 import numpy as np
 
 from ..optimizers import Momentum, MomentumState
-from . import Feedback, not_attempted
+from ._toolkit import (
+    Feedback,
+    as_array,
+    attempt,
+    is_placeholder,
+    not_attempted,
+    raised,
+    returned_none,
+    same,
+)
 
 # (params, grad, velocity, lr, beta): a first step (zero velocity) and two later ones,
 # with lr, beta and the arrays chosen so that every slip below gives a different answer.
@@ -127,22 +136,6 @@ _SLIPS: tuple[tuple[Callable, str], ...] = (
 )
 
 
-def _is_placeholder(value) -> bool:
-    return value is Ellipsis
-
-
-def _as_array(value):
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return arr
-
-
-def _close(a, b) -> bool:
-    return a is not None and a.shape == np.shape(b) and np.allclose(a, b, rtol=1e-9, atol=1e-12)
-
-
 def check_momentum_update(momentum_update: Callable) -> Feedback:
     """Check ``momentum_update(params, grad, velocity, lr=..., beta=...) -> (params, velocity)``.
 
@@ -152,7 +145,7 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
     Never raises: a mistake, an exception in the student's code or an unfinished cell
     all come back as a :class:`~gdviz.exercises.Feedback`.
     """
-    if _is_placeholder(momentum_update):
+    if is_placeholder(momentum_update):
         return not_attempted("`momentum_update`")
     if not callable(momentum_update):
         return Feedback(
@@ -162,26 +155,22 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
         )
     answers = []  # per case: (new_params, new_velocity, the case, inputs it changed)
     for params, grad, velocity, lr, beta in _CASES:
-        inputs = (params.copy(), grad.copy(), velocity.copy())
-        try:
-            result = momentum_update(*inputs, lr=lr, beta=beta)
-        except Exception as exc:  # a student's bug is feedback, not a crash
-            return Feedback(
-                False,
-                f"calling `momentum_update` raised {type(exc).__name__}: {exc}. "
-                "It is called as `momentum_update(params, grad, velocity, lr=..., beta=...)` "
-                "with numpy arrays.",
+        arrays = {"params": params, "grad": grad, "velocity": velocity}
+        call = attempt(momentum_update, arrays, lr=lr, beta=beta)
+        if call.error is not None:
+            return raised(
+                call.error,
+                momentum_update,
+                "`momentum_update(params, grad, velocity, lr=..., beta=...)`",
+                "It is called with numpy arrays for params, grad and velocity.",
             )
-        if _is_placeholder(result) or (
-            isinstance(result, tuple) and any(_is_placeholder(r) for r in result)
+        result = call.value
+        if is_placeholder(result) or (
+            isinstance(result, tuple) and any(is_placeholder(r) for r in result)
         ):
             return not_attempted("`momentum_update`")
         if result is None:
-            return Feedback(
-                False,
-                "`momentum_update` returned None: did you forget its last line, "
-                "`return new_params, new_velocity`?",
-            )
+            return returned_none("momentum_update", "new_params, new_velocity")
         if not isinstance(result, tuple | list) or len(result) != 2:
             return Feedback(
                 False, "return a pair: `return new_params, new_velocity` (in that order)."
@@ -197,7 +186,7 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
                 f"`{missing[0]}` came back as None: it should be an array shaped like "
                 "`params`. Is it assigned the result of something that returns nothing?",
             )
-        new_params, new_velocity = (_as_array(r) for r in result)
+        new_params, new_velocity = (as_array(r) for r in result)
         if new_params is None or new_velocity is None or new_params.shape != params.shape:
             if new_params is not None and new_params.shape == ():
                 return Feedback(
@@ -210,21 +199,14 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
                 f"`new_params` and `new_velocity` must be arrays shaped like `params` "
                 f"{params.shape}.",
             )
-        changed = [
-            name
-            for name, before, after in zip(
-                ("params", "grad", "velocity"), (params, grad, velocity), inputs, strict=True
-            )
-            if not np.array_equal(before, after)
-        ]
-        answers.append((new_params, new_velocity, (params, grad, velocity, lr, beta), changed))
+        answers.append((new_params, new_velocity, (params, grad, velocity, lr, beta), call.changed))
 
     def all_cases(test) -> bool:
         return all(test(p, v, case) for p, v, case, _ in answers)
 
     def right(p, v, case):
         want_params, want_velocity = _reference(*case)
-        return _close(p, want_params) and _close(v, want_velocity)
+        return same(p, want_params) and same(v, want_velocity)
 
     if all_cases(right):
         changed = next((c for *_, c in answers if c), None)
@@ -233,8 +215,8 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
                 False,
                 f"the numbers are right, but your function changed its input "
                 f"`{changed[0]}` in place (`+=`, `*=` or `x[...] = ` on an argument do). "
-                "A step must be a pure function: build new arrays with "
-                "`new_velocity = beta * velocity - lr * grad`.",
+                "A step must be a pure function: compute each result as a new expression of the "
+                "inputs, assigned to a new name, and leave the arguments as they came in.",
             )
         return Feedback(
             True,
@@ -244,7 +226,7 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
 
     def swapped(p, v, case):
         want_params, want_velocity = _reference(*case)
-        return _close(p, want_velocity) and _close(v, want_params)
+        return same(p, want_velocity) and same(v, want_params)
 
     if all_cases(swapped):
         return Feedback(
@@ -252,18 +234,18 @@ def check_momentum_update(momentum_update: Callable) -> Feedback:
         )
 
     def matches(slip):
-        return lambda p, v, case: all(map(_close, (p, v), slip(*case)))
+        return lambda p, v, case: all(map(same, (p, v), slip(*case)))
 
     for slip, hint in _SLIPS:
         if all_cases(matches(slip)):
             return Feedback(False, hint)
-    if all_cases(lambda p, v, case: _close(v, _reference(*case)[1])):
+    if all_cases(lambda p, v, case: same(v, _reference(*case)[1])):
         return Feedback(
             False,
             "your velocity is right but the parameters are not: they move by the whole new "
             "velocity.",
         )
-    if all_cases(lambda p, v, case: _close(p, _reference(*case)[0])):
+    if all_cases(lambda p, v, case: same(p, _reference(*case)[0])):
         return Feedback(
             False,
             "your parameters are right but the velocity you return is not: return the new "

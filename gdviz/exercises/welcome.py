@@ -7,16 +7,16 @@ and give the new weight. :func:`check_first_step` confirms 2.4 or names the slip
 Examples
 --------
 >>> check_first_step(2.4)  # doctest: +ELLIPSIS
-✅ Correct: ...
+Correct: ...
 >>> check_first_step(3.6)  # doctest: +ELLIPSIS
-❌ Not yet: this went uphill...
+Not yet: this went uphill...
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import Feedback, not_attempted
+from ._toolkit import Feedback, read_number
 
 W, STEP_SIZE = 3.0, 0.1
 GRAD = 2 * W
@@ -44,13 +44,13 @@ _SLIPS = (
     ),
     (
         W - GRAD,
-        "−3 is a step with the whole gradient; multiply it by the step size first: "
-        "`-step_size * grad` = −0.6.",
+        "−3 is where a step with the whole gradient lands. The step size scales the gradient "
+        "down first: the step is the gradient *times* the step size, a much smaller move.",
     ),
     (
         W - STEP_SIZE * W,
-        "2.7 used the weight where the gradient belongs: the gradient of w² at 3 is 2·3 = 6, "
-        "so the step is −0.1 · 6.",
+        "2.7 used the weight where the gradient belongs: the step is the step size times the "
+        "*gradient* at w = 3 (the `grad` the cell computes), not times w itself.",
     ),
     (
         W - STEP_SIZE * 2,
@@ -73,16 +73,11 @@ _SLIPS = (
 def check_first_step(new_w) -> Feedback:
     """Check one gradient-descent step on ``w²`` from ``w = 3`` with ``step_size = 0.1`` (→ 2.4).
 
-    Never raises; a ``...`` still in place gets :func:`~gdviz.exercises.not_attempted`.
+    Never raises; a ``...`` still in place is reported as not attempted yet.
     """
-    if new_w is None or new_w is Ellipsis:
-        return not_attempted("`new_w`")
-    try:
-        value = float(new_w)
-    except (TypeError, ValueError):
-        return Feedback(False, f"`new_w` should be one number, the new weight; got {new_w!r}.")
-    if not np.isfinite(value):
-        return Feedback(False, f"`new_w` should be a finite number; got {value!r}.")
+    value = read_number(new_w, "new_w")
+    if isinstance(value, Feedback):
+        return value
     if np.isclose(value, ANSWER, atol=1e-9):
         return Feedback(
             True,
@@ -94,5 +89,6 @@ def check_first_step(new_w) -> Feedback:
             return Feedback(False, hint)
     return Feedback(
         False,
-        f"{value:g} is not it. Compute the step `-step_size * grad` (−0.1 · 6) and add it to w = 3.",
+        f"{value:g} is not it. First compute the step, `-step_size * grad`, then add it to "
+        "the weight you start from, w = 3.",
     )

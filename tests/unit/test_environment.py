@@ -121,9 +121,16 @@ def test_result_is_a_feedback_that_reads_ready():
     feedback = check()
     assert isinstance(feedback, Feedback)
     assert isinstance(feedback, SetupCheck)
-    assert repr(feedback).startswith("✅ Ready: the lessons can run here")
-    assert "✅ Ready" in feedback._repr_html_()
+    assert repr(feedback).startswith("Ready: the lessons can run here")
 
 
 def test_problem_reads_not_ready():
-    assert repr(check(ipympl=None)).startswith("❌ Not ready: missing: ipympl")
+    assert repr(check(ipympl=None)).startswith("Not ready: missing: ipympl")
+
+
+def test_readiness_reads_in_words_and_colour_without_emoji():
+    ready, not_ready = check(), check(ipympl=None)
+    assert '<strong style="color: #009E73">Ready:</strong>' in ready._repr_html_()
+    assert '<strong style="color: #D55E00">Not ready:</strong>' in not_ready._repr_html_()
+    for text in (repr(ready), repr(not_ready), ready._repr_html_(), not_ready._repr_html_()):
+        assert "✅" not in text and "❌" not in text

@@ -1,5 +1,7 @@
 """The self-check of lesson 06's exercise: the backward pass of a linear layer."""
 
+import numpy as np
+
 from gdviz.exercises import Feedback
 from gdviz.exercises.backprop import check_linear_backward
 
@@ -214,3 +216,37 @@ def test_hints_point_at_the_idea_not_at_the_answer_code():
         assert not feedback.correct
         for answer in ("dscores @ W`", "dscores.T @ x", "dscores.sum(axis=0)", "Try `"):
             assert answer not in feedback.message, feedback.message
+
+
+def test_dx_of_zeros_gets_the_chain_rule_idea_not_the_product():
+    def zeros(dscores, x, W):
+        return np.zeros_like(x), dscores.T @ x, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(zeros)
+    assert not feedback.correct
+    assert feedback.message.startswith("`dx` is all zeros")
+    assert "chain rule" in feedback.message
+    for answer in ("dscores @ W", "matrix product of `dscores`", "* W[k, j]"):
+        assert answer not in feedback.message
+
+
+def test_dx_computed_like_dW_is_told_it_has_the_weights_shape():
+    def like_dW(dscores, x, W):
+        dx = dscores.T @ x
+        return dx, dscores.T @ x, dscores.sum(axis=0)
+
+    feedback = check_linear_backward(like_dW)
+    assert not feedback.correct
+    assert feedback.message.startswith("`dx` came out shaped like W, (3, 4), not like x (5, 4)")
+    for answer in ("dscores @ W", "matrix product of `dscores`", "* W[k, j]"):
+        assert answer not in feedback.message
+
+
+def test_backward_pass_written_differently_is_confirmed():
+    def einsum(dscores, x, W):
+        dx = np.einsum("ik,kj->ij", dscores, W)
+        dW = (x.T @ dscores).T
+        db = np.sum(dscores, axis=0)
+        return [dx, dW, db]
+
+    assert check_linear_backward(einsum).correct

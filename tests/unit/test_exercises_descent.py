@@ -43,7 +43,7 @@ def test_loop_right_answer_is_confirmed():
     fb = check_descent_loop(_loop())
     assert isinstance(fb, Feedback)
     assert fb.correct
-    assert "8 points" in fb.message
+    assert "start included" in fb.message
 
 
 def test_loop_placeholder_is_not_attempted():
@@ -220,7 +220,15 @@ def test_best_right_answer_is_confirmed():
 
 
 def test_best_placeholder_is_not_attempted():
-    assert "still empty" in check_best_step(None).message
+    assert "still empty" in check_best_step(...).message
+
+
+def test_best_none_is_not_called_empty():
+    # `best = print(2 / 6)` leaves None: the cell is not empty, the value is missing
+    fb = check_best_step(None)
+    assert not fb.correct
+    assert "is None, not a number" in fb.message
+    assert "still empty" not in fb.message
 
 
 def test_best_confused_with_limit_is_named():
@@ -298,3 +306,137 @@ def test_best_step_of_the_section_one_bowl_names_the_wrong_variable():
     fb = check_best_step(2 / 3)  # 2/(1 + 2)
     assert not fb.correct
     assert "`bowl`, the round bowl of section 1" in fb.message
+
+
+# --- a loop that works only for the first run's arguments ----------------------------------
+
+
+def _written_in(steps=None, step_size=None, start=None):
+    """A right loop except that one argument is replaced by the first run's value."""
+
+    def my_descent(grad, w, step_size_arg, steps_arg):
+        w = np.array(w if start is None else start, dtype=float)
+        points = [w.copy()]
+        for _ in range(steps_arg if steps is None else steps):
+            w += -(step_size_arg if step_size is None else step_size) * grad(w)
+            points.append(w.copy())
+        return np.array(points)
+
+    return my_descent
+
+
+def test_loop_hard_coded_to_seven_steps_is_rejected():
+    fb = check_descent_loop(_written_in(steps=7))
+    assert not fb.correct
+    assert "the number of steps is written into the loop" in fb.message
+    assert "asked for 4 steps your loop took 7" in fb.message
+
+
+def test_loop_hard_coded_step_size_is_rejected():
+    fb = check_descent_loop(_written_in(step_size=0.15))
+    assert not fb.correct
+    assert "Use the argument `step_size`" in fb.message
+
+
+def test_loop_hard_coded_start_is_rejected():
+    fb = check_descent_loop(_written_in(start=[1.0, -2.0]))
+    assert not fb.correct
+    assert "Begin from the argument `w`" in fb.message
+
+
+def test_loop_success_message_names_no_number_to_copy():
+    fb = check_descent_loop(_loop())
+    assert fb.correct
+    assert not any(ch.isdigit() for ch in fb.message), fb.message
+
+
+def test_loop_appending_before_the_update_gets_its_own_hint():
+    def append_first(grad, w, step_size, steps):
+        w = np.array(w, dtype=float)
+        points = [w.copy()]
+        for _ in range(steps):
+            points.append(w.copy())
+            w += -step_size * grad(w)
+        return np.array(points)
+
+    fb = check_descent_loop(append_first)
+    assert not fb.correct
+    assert fb.message.startswith("row 1 repeats the start")
+    assert "*before* the step" in fb.message
+
+
+bowl = quadratic(condition=2)  # as in section 1 of the lesson, a global the loop may grab
+
+
+def test_loop_using_the_global_bowl_gradient_is_named():
+    def global_bowl(grad, w, step_size, steps):
+        w = np.array(w, dtype=float)
+        points = [w.copy()]
+        for _ in range(steps):
+            w += -step_size * bowl.grad(w)
+            points.append(w.copy())
+        return np.array(points)
+
+    fb = check_descent_loop(global_bowl)
+    assert not fb.correct
+    assert "global `bowl.grad`" in fb.message
+    assert "row 1 differs" not in fb.message
+
+
+def test_loop_with_a_gradient_formula_of_its_own_is_told_to_call_grad():
+    def own_formula(grad, w, step_size, steps):
+        w = np.array(w, dtype=float)
+        points = [w.copy()]
+        for _ in range(steps):
+            w += -step_size * 2 * w
+            points.append(w.copy())
+        return np.array(points)
+
+    fb = check_descent_loop(own_formula)
+    assert not fb.correct
+    assert "never called the `grad` it was given" in fb.message
+
+
+def test_loop_written_differently_is_confirmed():
+    def preallocated(grad, w, step_size, steps):
+        points = np.zeros((steps + 1, 2))
+        points[0] = w
+        for k in range(steps):
+            points[k + 1] = points[k] - step_size * grad(points[k])
+        return points
+
+    def while_loop(grad, w, step_size, steps):
+        path = [np.asarray(w, dtype=float)]
+        while len(path) <= steps:
+            path.append(path[-1] - step_size * grad(path[-1]))
+        return np.vstack(path)
+
+    assert check_descent_loop(preallocated).correct
+    assert check_descent_loop(while_loop).correct
+
+
+# --- Exercise 2: the best factor is not the best step ---------------------------------------
+
+
+def test_best_factor_instead_of_best_step_is_named_as_the_factor():
+    fb = check_best_step((5 - 1) / (5 + 1))
+    assert not fb.correct
+    assert fb.message.startswith("0.667 is the *factor*")
+    assert not fb.message.startswith("0.667 = 2/(1 + 2): that is the best step of `bowl`")
+
+
+def test_best_and_limit_computed_from_the_hessian_are_confirmed():
+    from fractions import Fraction
+
+    tilted = quadratic(condition=EXERCISE_CONDITION, angle=EXERCISE_ANGLE)
+    low, high = np.linalg.eigvalsh(tilted.hessian(np.array([1.0, 1.0])))
+    assert check_stability_limit(np.float64(2) / high).correct
+    assert check_stability_limit(Fraction(2, 5)).correct
+    assert check_best_step(np.array([2 / (low + high)])).correct
+    assert check_best_step(0.333).correct
+
+
+def test_limit_as_text_is_refused_with_a_reason():
+    fb = check_stability_limit("0.4")
+    assert not fb.correct
+    assert "in quotes" in fb.message

@@ -223,3 +223,92 @@ def test_unknown_wrong_dw_hint_names_the_terms_not_the_code():
     message = check_fixed_gradient(gradient_with(lambda r, w: np.mean(r * X) + LAM * w**2)).message
     assert "power rule" in message
     assert "lam * w" not in message
+
+
+# --- the slips of the issue: each rejected with its own hint -------------------------------
+
+
+def test_missing_return_asks_about_return_not_the_placeholder():
+    def fixed_grad(params):
+        w, b = params
+        residual = w * X + b - Y
+        dw = np.mean(residual * X) + LAM * w
+        db = np.mean(residual)
+        np.array([dw, db])  # the slip: computed, never returned
+
+    feedback = check_fixed_gradient(fixed_grad)
+    assert not feedback.correct
+    assert "returned None" in feedback.message
+    assert "did you forget `return" in feedback.message
+    assert "still empty" not in feedback.message
+
+
+def test_halved_penalty_hint_asks_for_the_power_rule_without_the_answer():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: np.mean(r * X) + 0.5 * LAM * w))
+    assert not feedback.correct
+    assert "half of what it should be" in feedback.message
+    assert "power rule" in feedback.message
+    assert "cancels it; nothing else" not in feedback.message
+
+
+def test_doubled_data_term_hint_asks_a_question_instead_of_answering_it():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: 2 * np.mean(r * X) + LAM * w))
+    assert "data term is doubled" in feedback.message
+    assert "cancels the 2" not in feedback.message
+
+
+def test_tiny_constant_added_to_dw_is_named_as_a_constant():
+    feedback = check_fixed_gradient(gradient_with(lambda r, w: np.mean(r * X) + LAM * w + 1e-6))
+    assert not feedback.correct
+    assert "off by the same amount, +1e-06" in feedback.message
+    assert "constant" in feedback.message
+
+
+def test_still_off_hint_shows_digits_that_differ_and_the_relative_difference():
+    feedback = check_fixed_gradient(
+        gradient_with(lambda r, w: np.mean(r * X) + LAM * w + 1e-6 * w**2)
+    )
+    numbers = feedback.message.split("you give ")[1].split(" (a relative")[0]
+    given, true = numbers.split(", the true value is ")
+    assert given != true and len(given) == len(true)
+    assert "a relative difference of 4.7e-07" in feedback.message
+
+
+def test_gradient_written_differently_is_confirmed():
+    def fixed_grad(params):
+        w, b = params
+        residual = (X * w + b) - Y
+        return np.array([np.dot(residual, X) / len(X) + w * LAM, residual.sum() / len(X)])
+
+    assert check_fixed_gradient(fixed_grad).correct
+
+
+def test_gradient_returned_as_a_list_is_confirmed():
+    assert check_fixed_gradient(lambda params: list(right(params))).correct
+
+
+@pytest.mark.parametrize("h", [5e-7, 3e-7])
+def test_step_just_left_of_the_central_minimum_gets_its_own_hint(h):
+    feedback = check_best_step(h)
+    assert not feedback.correct
+    assert "left of the central curve's lowest point" in feedback.message
+    assert "forward" not in feedback.message
+
+
+@pytest.mark.parametrize("h", [4e-3, 3e-3, 2.5e-4])
+def test_step_read_off_a_float32_curve_is_told_to_read_the_solid_one(h):
+    feedback = check_best_step(h)
+    assert not feedback.correct
+    assert "*dashed* curve" in feedback.message
+    assert "float64: the solid curve" in feedback.message
+
+
+@pytest.mark.parametrize("h", [np.float64(6.3e-6), np.array(1e-5), 2e-6])
+def test_best_step_given_in_other_forms_is_confirmed(h):
+    assert check_best_step(h).correct
+
+
+def test_best_step_as_text_is_refused_with_a_reason():
+    feedback = check_best_step("1e-5")
+    assert not feedback.correct
+    assert "in quotes" in feedback.message

@@ -185,3 +185,82 @@ def test_direction_rounded_short_of_length_one_is_told_to_round_less():
     feedback = check_steepest_descent([-0.39, -0.91])  # the right angle, length 0.99
     assert not feedback.correct
     assert "Round less" in feedback.message
+
+
+# --- a missing return is not an empty cell -------------------------------------------------
+
+
+def test_missing_return_asks_about_return_not_the_placeholder():
+    def grad_f(x, y):
+        df_dx = 2 * x + y  # noqa: F841 (the slip: no return)
+        df_dy = x + 6 * y  # noqa: F841
+
+    feedback = check_gradient(grad_f)
+    assert not feedback.correct
+    assert "returned None" in feedback.message
+    assert "did you forget `return" in feedback.message
+    assert "still empty" not in feedback.message
+
+
+# --- hints point at the rule, never state the derivatives ----------------------------------
+
+ANSWER_PIECES = ("2x", "6y", "= y", "= x", "(3, 7)", "(−3, −7)", "-3, -7")
+
+
+def test_factor_two_hint_names_the_power_rule_not_the_derivatives():
+    message = check_gradient(lambda x, y: np.array([x + y, x + 3 * y])).message
+    assert "power rule" in message
+    for piece in ANSWER_PIECES:
+        assert piece not in message
+
+
+def test_no_slip_hint_states_a_derivative():
+    for slip, _ in _SLIPS:
+        message = check_gradient(slip).message
+        for piece in ANSWER_PIECES:
+            assert piece not in message, message
+
+
+def test_cross_term_derivative_hint_asks_which_variable_is_left():
+    message = check_gradient(lambda x, y: np.array([3 * x, 7 * y])).message
+    assert "y is a constant" in message
+    assert "∂(xy)/∂x = y" not in message
+
+
+def test_straight_at_the_minimum_hint_does_not_state_the_gradient():
+    message = check_steepest_descent([-1.0, -1.0] / np.sqrt(2)).message
+    assert "−∇f, scaled to length 1" in message
+    for piece in ANSWER_PIECES:
+        assert piece not in message
+
+
+def test_other_direction_hint_does_not_state_the_gradient():
+    message = check_steepest_descent([-1.0, -2.0] / np.sqrt(5)).message
+    for piece in ANSWER_PIECES:
+        assert piece not in message
+
+
+def test_length_hint_names_the_idea_not_the_code():
+    message = check_steepest_descent(-np.array([3.0, 7.0])).message
+    assert "its own length" in message
+    assert "np.linalg.norm(v)" not in message
+
+
+# --- right answers written differently -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "grad_f",
+    [
+        lambda x, y: [y + 2 * x, 6 * y + x],
+        lambda x, y: np.array([2 * x**1 + y, x + 2 * 3 * y]),
+        lambda x, y: np.stack([2.0 * x + y, x + 6.0 * y]),
+    ],
+)
+def test_right_gradient_written_differently_is_confirmed(grad_f):
+    assert check_gradient(grad_f).correct
+
+
+def test_direction_computed_with_hypot_is_confirmed():
+    gradient = exercise_surface().grad([1.0, 1.0])
+    assert check_steepest_descent(-gradient / np.hypot(*gradient)).correct

@@ -1,6 +1,8 @@
 """The self-checks of lesson 04 (gdviz.exercises.minibatch): right, wrong and unattempted answers."""
 
 import numpy as np
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
 
 from gdviz.exercises import Feedback
 from gdviz.exercises.minibatch import check_run_epoch, check_updates_per_epoch
@@ -312,3 +314,169 @@ def test_epoch_in_place_shuffle_of_an_index_array_is_confirmed():
         return [order[first : first + batch_size] for first in range(0, n, batch_size)]
 
     assert check_run_epoch(_epoch_with(in_place)).correct
+
+
+# --- Exercise 2: text, and the wrong rule that happens to give the right number -------------
+
+
+def test_updates_as_text_is_refused_with_a_type_hint():
+    fb = check_updates_per_epoch("4688")
+    assert not fb.correct
+    assert "text '4688', in quotes" in fb.message
+    assert "TypeError" in fb.message
+
+
+@pytest.fixture
+def cell():
+    """Run code as a notebook cell in a real IPython shell (its inputs are kept in `In`)."""
+    shell = InteractiveShell.instance()
+    shell.run_cell("from gdviz.exercises.minibatch import check_updates_per_epoch")
+
+    def run(code):
+        return shell.run_cell(code, store_history=True).result
+
+    yield run
+    InteractiveShell.clear_instance()
+
+
+@pytest.mark.parametrize("rounding", ["round(1.2e6 / 256)", "int(np.round(1_200_000 / 256))"])
+def test_updates_found_by_rounding_to_nearest_is_rejected_with_the_ceiling_rule(cell, rounding):
+    cell("import numpy as np")
+    cell(f"updates = {rounding}")
+    fb = cell("check_updates_per_epoch(updates)")
+    assert not fb.correct
+    assert "found it by luck" in fb.message
+    assert "ends in exactly .5" in fb.message
+    assert "round *up*" in fb.message
+
+
+def test_updates_rounded_in_the_check_cell_itself_is_rejected(cell):
+    assert not cell("check_updates_per_epoch(round(1_200_000 / 256))").correct
+
+
+@pytest.mark.parametrize(
+    "ceiling",
+    [
+        "math.ceil(1_200_000 / 256)",
+        "np.ceil(1.2e6 / 256)",
+        "-(-1_200_000 // 256)",
+        "(1_200_000 + 256 - 1) // 256",
+        "4688",
+    ],
+)
+def test_updates_rounded_up_in_any_form_is_confirmed(cell, ceiling):
+    cell("import math\nimport numpy as np")
+    cell(f"updates = {ceiling}")
+    assert cell("check_updates_per_epoch(updates)").correct
+
+
+def test_updates_fixed_after_a_rounding_attempt_is_confirmed(cell):
+    cell("updates = round(1.2e6 / 256)")
+    cell("check_updates_per_epoch(updates)")
+    cell("updates = -(-1_200_000 // 256)")
+    assert cell("check_updates_per_epoch(updates)").correct
+
+
+# --- Exercise 1: the same epoch written differently, and the slips of the issue -------------
+
+
+def test_epoch_as_the_mean_of_per_example_gradients_is_confirmed():
+    def per_example(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        order = rng.permutation(problem.n)
+        for first in range(0, problem.n, batch_size):
+            grads = [problem.grad(w, [i]) for i in order[first : first + batch_size]]
+            w += -step_size * np.mean(grads, axis=0)
+        return w
+
+    fb = check_run_epoch(per_example)
+    assert fb.correct, fb.message
+
+
+def test_epoch_asking_a_batch_gradient_twice_is_confirmed():
+    def twice(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        order = rng.permutation(problem.n)
+        for first in range(0, problem.n, batch_size):
+            batch = order[first : first + batch_size]
+            print(np.linalg.norm(problem.grad(w, batch)))
+            w += -step_size * problem.grad(w, batch)
+        return w
+
+    assert check_run_epoch(twice).correct
+
+
+def test_epoch_summing_per_example_gradients_gets_the_mean_hint():
+    def summed(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        order = rng.permutation(problem.n)
+        for first in range(0, problem.n, batch_size):
+            grads = [problem.grad(w, [i]) for i in order[first : first + batch_size]]
+            w += -step_size * np.sum(grads, axis=0)
+        return w
+
+    fb = check_run_epoch(summed)
+    assert not fb.correct
+    assert "`batch_size` times too long" in fb.message
+
+
+def test_epoch_with_a_single_batch_is_told_it_took_one_step():
+    def one_batch(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        batch = rng.permutation(problem.n)[:batch_size]
+        w += -step_size * problem.grad(w, batch)
+        return w
+
+    fb = check_run_epoch(one_batch)
+    assert not fb.correct
+    assert fb.message.startswith("your epoch took a single step, on one batch of 4 examples")
+    assert "some twice" not in fb.message
+
+
+def test_epoch_padding_the_last_batch_by_wrapping_around_is_named():
+    def wrap_around(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        order = rng.permutation(problem.n)
+        for first in range(0, problem.n, batch_size):
+            batch = np.take(order, range(first, first + batch_size), mode="wrap")
+            w += -step_size * problem.grad(w, batch)
+        return w
+
+    fb = check_run_epoch(wrap_around)
+    assert not fb.correct
+    assert "2 of them twice" in fb.message
+    assert "wrap-around" in fb.message
+    assert "others never" not in fb.message
+
+
+def test_epoch_stepping_at_every_example_is_told_the_batches_overlap():
+    def every_start(problem, w, step_size, batch_size, rng):
+        w = np.array(w, dtype=float)
+        order = rng.permutation(problem.n)
+        for first in range(problem.n):
+            w += -step_size * problem.grad(w, order[first : first + batch_size])
+        return w
+
+    fb = check_run_epoch(every_start)
+    assert not fb.correct
+    assert "the batches overlap" in fb.message
+
+
+def test_epoch_with_batches_cut_by_split_points_is_confirmed():
+    def split_points(rng, n, batch_size):
+        return np.split(rng.permutation(n), range(batch_size, n, batch_size))
+
+    assert check_run_epoch(_epoch_with(split_points)).correct
+
+
+@pytest.mark.parametrize("plus_one", ["1_200_000 // 256 + 1", "int(1.2e6 / 256) + 1"])
+def test_updates_rounded_down_plus_one_is_told_the_rule_fails_when_b_divides_n(cell, plus_one):
+    cell(f"updates = {plus_one}")
+    fb = cell("check_updates_per_epoch(updates)")
+    assert not fb.correct
+    assert "divides the number of examples exactly" in fb.message
+
+
+def test_updates_as_full_batches_plus_the_short_one_counted_by_hand_is_confirmed(cell):
+    cell("updates = 4687 + 1  # 4,687 full batches and the short one")
+    assert cell("check_updates_per_epoch(updates)").correct

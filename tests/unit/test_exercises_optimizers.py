@@ -247,3 +247,28 @@ def test_right_velocity_on_every_case_but_wrong_parameters_are_told_so():
     feedback = check_momentum_update(wrong_params)
     assert not feedback.correct
     assert "velocity is right but the parameters are not" in feedback.message
+
+
+def test_in_place_hint_points_at_the_idea_not_the_first_line():
+    def in_place(params, grad, velocity, lr=0.1, beta=0.9):
+        velocity *= beta
+        velocity -= lr * grad
+        return params + velocity, velocity
+
+    message = check_momentum_update(in_place).message
+    assert "pure function" in message
+    assert "beta * velocity - lr * grad" not in message
+    assert "new_velocity =" not in message
+
+
+def test_momentum_step_written_differently_is_confirmed():
+    def reordered(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = np.add(-lr * grad, np.multiply(beta, velocity))
+        return np.array(params) + new_velocity, new_velocity
+
+    def as_list(params, grad, velocity, lr=0.1, beta=0.9):
+        new_velocity = -(lr * grad - beta * velocity)
+        return [params + new_velocity, new_velocity]
+
+    assert check_momentum_update(reordered).correct
+    assert check_momentum_update(as_list).correct

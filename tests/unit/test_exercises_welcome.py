@@ -66,3 +66,43 @@ def test_whole_number_two_is_told_to_keep_the_decimals():
     assert not feedback.correct
     assert "Keep the decimals" in feedback.message
     assert "2.4" not in feedback.message
+
+
+# --- hints point at the idea, never state the step or the answer ----------------------------
+
+
+def test_whole_gradient_step_hint_does_not_state_the_step():
+    feedback = check_first_step(3.0 - 6.0)
+    assert not feedback.correct
+    assert "*times* the step size" in feedback.message
+    assert "0.6" not in feedback.message and "2.4" not in feedback.message
+
+
+def test_no_hint_states_the_step_unless_the_student_gave_it():
+    for value, hint in _SLIPS:
+        if not np.isclose(abs(value), 0.6):
+            assert "0.6" not in hint and "0.1 · 6" not in hint, hint
+        assert "2.4" not in hint
+
+
+def test_other_wrong_number_hint_does_not_state_the_step():
+    message = check_first_step(1.0).message
+    assert "0.6" not in message and "0.1 · 6" not in message
+
+
+def test_step_written_as_code_is_confirmed():
+    w, grad, step_size = 3.0, 2 * 3.0, 0.1
+    assert check_first_step(w - step_size * grad).correct
+    assert check_first_step(np.array([w + (-step_size * grad)])).correct
+
+
+def test_none_is_not_called_empty():
+    feedback = check_first_step(None)
+    assert not feedback.correct
+    assert "is None, not a number" in feedback.message
+
+
+def test_text_that_reads_as_the_answer_is_refused():
+    feedback = check_first_step("2.4")
+    assert not feedback.correct
+    assert "in quotes" in feedback.message
