@@ -133,6 +133,16 @@ def test_solution_blocks_are_collapsed_tagged_markdown(notebook_path):
         assert langs.count("python") == 1, f"{notebook_path.name} cell {i}: fences {langs}"
 
 
+def test_every_exercise_has_a_solution(notebook_path):
+    # Between one exercise cell ("# Your turn") and the next, a solution block.
+    cells = _read(notebook_path).cells
+    starts = [i for i, c in enumerate(cells) if c.cell_type == "code" and "# Your turn" in c.source]
+    for here, following in zip(starts, [*starts[1:], len(cells)][: len(starts)], strict=True):
+        assert any(_is_solution_block(c) for c in cells[here:following]), (
+            f"{notebook_path.name}: the exercise in cell {here} has no solution after it"
+        )
+
+
 def test_solution_blocks_compile(notebook_path):
     for i, cell in _solutions(notebook_path):
         code = _solution_code(cell)
