@@ -89,22 +89,22 @@ class Interval:
         self.kind, self.left, self.right, self.closed = kind, left, right, closed
         self.allow_none, self.arrays = allow_none, arrays
 
+    def _bound(self, value: float) -> str:
+        return f"{int(value)}" if self.kind is Integral else f"{value:g}"
+
     def describe(self) -> str:
         """What the interval allows, in words, for error messages."""
         what = "a whole number" if self.kind is Integral else "a finite number"
-        if self.arrays:
-            what += " (or an array of them)"
         low_in = self.closed in ("both", "left")
         high_in = self.closed in ("both", "right")
         if self.left is not None and self.right is not None:
-            bounds = (
-                f"{'[' if low_in else '('}{self.left:g}, {self.right:g}{']' if high_in else ')'}"
-            )
+            left, right = self._bound(self.left), self._bound(self.right)
+            bounds = f"{'[' if low_in else '('}{left}, {right}{']' if high_in else ')'}"
             text = f"{what} in {bounds}"
         elif self.left is not None:
-            text = f"{what} {'>=' if low_in else '>'} {self.left:g}"
+            text = f"{what} {'>=' if low_in else '>'} {self._bound(self.left)}"
         elif self.right is not None:
-            text = f"{what} {'<=' if high_in else '<'} {self.right:g}"
+            text = f"{what} {'<=' if high_in else '<'} {self._bound(self.right)}"
         else:
             text = what
         return f"{text} or None" if self.allow_none else text
@@ -130,7 +130,7 @@ class Interval:
             bad = ~self._inside(arr)
             if bad.any():
                 position = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
-                where = f" at index {position} of the array" if arr.ndim else ""
+                where = f" (at index {position} of the array)" if arr.ndim else ""
                 raise ValueError(f"{message}; got {float(arr[position])!r}{where}")
             return arr
         integral = isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
