@@ -94,8 +94,10 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
 
-def _curvature_limit(curvature: float | None, scale, formula: str) -> tuple[float | None, str]:
-    """``scale / λ_max`` for the gradient-descent family, or why there is none."""
+def _curvature_limit(
+    curvature: float | None, scale, formula: str, per: float = 1.0
+) -> tuple[float | None, str]:
+    """``scale / (per · λ_max)`` for the gradient-descent family, or why there is none."""
     if curvature is None:
         return None, "the Hessian at the start is not finite"
     if curvature <= 0:
@@ -103,7 +105,7 @@ def _curvature_limit(curvature: float | None, scale, formula: str) -> tuple[floa
             f"no stability limit here: the surface curves down or is flat at the start "
             f"(λ_max = {curvature:.3g} ≤ 0)"
         )
-    return float(scale / curvature), formula
+    return float(scale / (per * curvature)), formula
 
 
 class GDState(NamedTuple):
@@ -189,7 +191,7 @@ class Nesterov(Optimizer):
     def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
         beta = self.beta
         return _curvature_limit(
-            curvature, 2 * (1 + beta) / (1 + 2 * beta), "2(1 + β)/((1 + 2β) λ_max)"
+            curvature, 2 * (1 + beta), "2(1 + β)/((1 + 2β) λ_max)", per=1 + 2 * beta
         )
 
     def init(self, params) -> MomentumState:
