@@ -23,11 +23,12 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
 from .batches import check_batch_size
-from .validation import check_point, check_whole
+from .validation import Interval, check_point, validate_params
 
 MAX_BATCHES = 100_000
 """The most batches :func:`gradient_cloud` draws (a cloud of 200 is plenty to see)."""
@@ -70,6 +71,7 @@ class GradientCloud:
         )
 
 
+@validate_params(n_batches=Interval(Integral, 1, MAX_BATCHES), seed=Interval(Integral, 0, None))
 def gradient_cloud(
     problem, params, batch_size: int, n_batches: int = 200, seed: int = 0
 ) -> GradientCloud:
@@ -104,8 +106,6 @@ def gradient_cloud(
     True
     """
     batch_size = check_batch_size(batch_size, problem.n)
-    n_batches = check_whole("n_batches", n_batches, 1, MAX_BATCHES)
-    seed = check_whole("seed", seed, 0)
     params = check_point("params", params, ndim=(1,))
     full = np.asarray(problem.grad(params), dtype=float)
     if batch_size == problem.n:

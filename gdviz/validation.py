@@ -145,7 +145,9 @@ class Interval:
     def bad_values(self) -> list[tuple[object, type[Exception]]]:
         """Values this interval refuses, each with the error it raises: for generated tests."""
         bad: list[tuple[object, type[Exception]]] = [("1", TypeError), (True, TypeError)]
-        bad += [(1j, TypeError), (float("nan"), ValueError), (float("inf"), ValueError)]
+        # a float is the wrong type for a whole number, NaN and inf too
+        not_finite = TypeError if self.kind is Integral else ValueError
+        bad += [(1j, TypeError), (float("nan"), not_finite), (float("inf"), not_finite)]
         if not self.allow_none:
             bad.append((None, TypeError))
         if self.kind is Integral:
