@@ -10,6 +10,10 @@ velocity of momentum, Adam's moments, the step count. Hyper-parameters may be ar
 that broadcast against ``params`` (``lr=lrs[:, None]`` with params of shape ``(k, 2)``),
 so many runs with different settings advance together.
 
+Each class also describes itself for the explorers: ``name``, ``label``, ``color``,
+``family`` and :meth:`Optimizer.stability_limit`. A new optimizer is one subclass made
+available by name with :func:`register`.
+
 Examples
 --------
 >>> import numpy as np

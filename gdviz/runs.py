@@ -30,17 +30,23 @@ MAX_LOSS_GROWTH = 1e6
 Upwards that is a blow-up; downwards it is a loss without a floor (the saddle ``x² − y²``)
 running off to minus infinity, which would overflow a few hundred steps later."""
 
-MAX_WORK = 1_000_000
-"""The most work one call may do: ``steps × runs`` in :func:`descend`, ``steps`` in
-:func:`minibatch_descend`.
+MAX_WORK = 2_000_000
+"""The most numbers one call's path may hold: ``steps × runs × d`` (``d`` coordinates a point).
 
-A step of a run costs about 30 µs on a 2-D surface (Newton about 80 µs) and 40 bytes of
-path, so the largest allowed call takes about half a minute, with a progress bar, and
-40 MB; ``benchmarks/bench_limits.py`` measures it. Past it a call is refused at once
-rather than running for hours (``steps=10**7`` ran for over 5 minutes and 420 MB)."""
+On a 2-D surface that is a million steps of one run (or a thousand of a thousand runs),
+each costing about 30–60 µs (Newton about twice that): under a minute on an idle machine,
+with a progress bar, and 40 MB of path; ``benchmarks/bench_limits.py`` measures it. Past
+it a call is refused at once rather than running for hours (``steps=10**7`` ran for over
+5 minutes and took 420 MB)."""
 
-MAX_EXAMPLES = 100_000_000
-"""The most examples :func:`minibatch_descend` may use (``steps × batch_size``)."""
+MAX_DATA_WORK = 10**10
+"""The most numbers of data one call may read: ``steps × runs × (n + batch_size) × d`` for a
+problem with ``n`` examples (every step evaluates the loss on all of them). About a minute
+of the digits classifier (``n = 1348``, ``d = 650``)."""
+
+MAX_MINIBATCH_STEPS = 250_000
+"""The most steps one call of :func:`minibatch_descend` may take: a step also draws a batch
+and evaluates the loss on all the data, so it costs about three of :func:`descend`'s."""
 
 PROGRESS_AFTER = 2.0
 """Seconds a call is projected to take before it shows a progress bar."""
@@ -149,11 +155,21 @@ def _check_start(objective, start, ndim: tuple[int, ...]) -> np.ndarray:
     return check_point("start", start, ndim=ndim)
 
 
-def _check_work(steps: int, runs: int) -> None:
-    if steps * runs > MAX_WORK:
+def _check_work(steps: int, runs: int, d: int, examples: int) -> None:
+    """Refuse a call over :data:`MAX_WORK` or :data:`MAX_DATA_WORK`, saying which and why."""
+    numbers = steps * runs * d
+    if numbers > MAX_WORK:
         raise ValueError(
-            f"steps × runs must be <= {MAX_WORK:_} (gdviz.runs.MAX_WORK, about half a minute); "
-            f"got {steps:_} steps × {runs:_} run{'s' if runs > 1 else ''} = {steps * runs:_}"
+            f"steps × runs × d must be <= {MAX_WORK:_} (gdviz.runs.MAX_WORK, about a minute); "
+            f"got {steps:_} steps × {runs:_} run{'s' if runs > 1 else ''} × {d} coordinates "
+            f"= {numbers:_}"
+        )
+    reads = numbers * examples
+    if reads > MAX_DATA_WORK:
+        raise ValueError(
+            f"steps × runs × (n + batch_size) × d must be <= {MAX_DATA_WORK:.0e} "
+            f"(gdviz.runs.MAX_DATA_WORK, about a minute); got {steps:_} × {runs:_} × "
+            f"{examples:_} × {d} = {reads:.2e}: use fewer steps"
         )
 
 
@@ -318,8 +334,8 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> DescentPath:
         Shape ``(d,)`` for one run or ``(k, d)`` for ``k`` runs; ``objective.start`` if None.
         The loss and the gradient must be finite there.
     steps : int
-        How many updates to make: a whole number, with ``steps × runs`` at most
-        :data:`MAX_WORK`. A call projected to take over :data:`PROGRESS_AFTER` seconds
+        How many updates to make: a whole number, with ``steps × runs × d`` at most
+        :data:`MAX_WORK` (and, for a problem with data, :data:`MAX_DATA_WORK`). A call projected to take over :data:`PROGRESS_AFTER` seconds
         shows a progress bar (see :data:`PROGRESS`).
 
     Returns
@@ -350,7 +366,7 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> DescentPath:
     x = _check_start(objective, start, ndim=(1, 2))
     x = _broadcast_runs(x, optimizer)
     batched = x.ndim > 1
-    _check_work(steps, math.prod(x.shape[:-1]))
+    _check_work(steps, math.prod(x.shape[:-1]), x.shape[-1], getattr(objective, "n", 1))
     with np.errstate(all="ignore"):
         loss, grad = _evaluate(objective, x)
     _check_finite_start(x, loss, grad, objective)
@@ -386,7 +402,7 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> DescentPath:
 
 
 @validate_params(
-    steps=Interval(Integral, 0, MAX_WORK, allow_none=True),
+    steps=Interval(Integral, 0, MAX_MINIBATCH_STEPS, allow_none=True),
     epochs=Interval(Integral, 0, None, allow_none=True),
     seed=Interval(Integral, 0, None),
 )
@@ -419,8 +435,9 @@ def minibatch_descend(
         Examples per batch, a whole number in ``[1, problem.n]``.
     steps, epochs : int
         How long to run: give exactly one. ``epochs`` means that many passes over the data.
-        At most :data:`MAX_WORK` steps and :data:`MAX_EXAMPLES` examples in all; a progress
-        bar shows when it will take over :data:`PROGRESS_AFTER` seconds.
+        At most :data:`MAX_MINIBATCH_STEPS` steps, and within :data:`MAX_WORK` and
+        :data:`MAX_DATA_WORK`; a progress bar shows when it will take over
+        :data:`PROGRESS_AFTER` seconds.
     seed : int
         Seeds the shuffles: the same seed gives the same path. A whole number >= 0.
 
@@ -438,19 +455,16 @@ def minibatch_descend(
             f"give exactly one of steps and epochs; got steps={steps!r}, epochs={epochs!r}"
         )
     if steps is None:
-        steps = epochs * batches_per_epoch(problem.n, batch_size)
-        if steps > MAX_WORK:
+        per_epoch = batches_per_epoch(problem.n, batch_size)
+        steps = epochs * per_epoch
+        if steps > MAX_MINIBATCH_STEPS:
             raise ValueError(
-                f"epochs must be at most {MAX_WORK // batches_per_epoch(problem.n, batch_size):_} "
-                f"with batch_size={batch_size} (at most {MAX_WORK:_} steps, gdviz.runs.MAX_WORK); "
-                f"got {epochs!r}, which is {steps:_} steps"
+                f"epochs must be at most {MAX_MINIBATCH_STEPS // per_epoch:_} with "
+                f"batch_size={batch_size} (at most {MAX_MINIBATCH_STEPS:_} steps, "
+                f"gdviz.runs.MAX_MINIBATCH_STEPS); got {epochs!r}, which is {steps:_} steps"
             )
-    if steps * batch_size > MAX_EXAMPLES:
-        raise ValueError(
-            f"steps × batch_size must be <= {MAX_EXAMPLES:_} examples (gdviz.runs.MAX_EXAMPLES); "
-            f"got {steps:_} × {batch_size} = {steps * batch_size:_}"
-        )
     x = _check_start(problem, start, ndim=(1,))
+    _check_work(steps, 1, x.size, problem.n + batch_size)
     sampler = minibatches(problem.n, batch_size, np.random.default_rng(seed))
     points = np.full((steps + 1, *x.shape), np.nan)
     grads = np.full_like(points, np.nan)

@@ -1,5 +1,8 @@
 """Optimizer steppers: closed forms, hand computations, purity, validation."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -17,6 +20,8 @@ from gdviz.optimizers import (
     MomentumState,
     Nesterov,
     Newton,
+    NewtonState,
+    Optimizer,
     RMSProp,
     RMSPropState,
 )
@@ -329,3 +334,105 @@ def test_get_builds_an_optimizer_by_short_name_and_lists_the_names_when_unknown(
     ]
     with pytest.raises(ValueError, match="unknown optimizer 'sgd'; choose one of: gd, momentum"):
         optimizers.get("sgd")
+
+
+# what the classes say about themselves, and registering a new one
+
+
+def test_every_built_in_optimizer_describes_itself():
+    from gdviz.plotting import COLORS
+
+    registry = optimizers.registry()
+    assert list(registry) == optimizers.names()
+    for name, cls in registry.items():
+        assert cls.name == name and cls.label
+        assert cls.color in COLORS and cls.color != "#F0E442"  # no yellow on cividis
+        assert cls.family in optimizers.FAMILIES
+    assert len({cls.color for cls in registry.values()}) == len(registry)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "limit"),
+    [
+        ("gd", {}, 0.2),
+        ("momentum", {"beta": 0.9}, 0.38),
+        ("nesterov", {"beta": 0.9}, 2 * 1.9 / (2.8 * 10)),
+        ("newton", {}, 2.0),
+        ("adam", {}, None),
+    ],
+)
+def test_each_class_knows_its_stability_limit(name, kwargs, limit):
+    assert optimizers.get(name, **kwargs).stability_limit(10.0)[0] == limit
+
+
+def test_a_surface_curving_down_has_no_stability_limit():
+    limit, reason = GradientDescent().stability_limit(-2.0)
+    assert limit is None and "curves down" in reason
+
+
+class _Sign(Optimizer):
+    name, label, color = "sign-test", "sign descent", "#999999"
+
+    def __init__(self, lr=0.1):
+        self.lr = lr
+
+    def init(self, params):
+        return GDState(0)
+
+    def step(self, params, grad, state, hessian=None):
+        return np.asarray(params) - self.lr * np.sign(grad), GDState(state.step + 1)
+
+
+def test_a_registered_optimizer_is_one_class_and_borrows_no_stability_limit():
+    optimizers.register(_Sign)
+    try:
+        assert "sign-test" in optimizers.names()
+        opt = optimizers.get("sign-test", lr=0.5)
+        limit, reason = opt.stability_limit(10.0)
+        assert limit is None and "sign descent has no known stability limit" == reason
+        path = descend(surfaces.get("quadratic"), opt, steps=3)
+        assert path.steps == 3
+    finally:
+        optimizers.unregister("sign-test")
+    assert "sign-test" not in optimizers.names()
+
+
+def test_importing_the_widgets_after_registering_an_optimizer_works():
+    code = (
+        "import numpy as np\n"
+        "from gdviz import optimizers\n"
+        "class Sign(optimizers.Optimizer):\n"
+        "    name, label = 'sign', 'sign descent'\n"
+        "optimizers.register(Sign)\n"
+        "import gdviz.widgets.race as race\n"
+        "print(race.OPTIMIZER_COLORS['sign'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "#999999"
+
+
+@pytest.mark.parametrize(
+    ("cls", "error", "message"),
+    [
+        (int, TypeError, "only Optimizer subclasses"),
+        (type("NoName", (Optimizer,), {}), ValueError, "name must be a non-empty string"),
+        (type("Odd", (Optimizer,), {"name": "odd", "family": "x"}), ValueError, "family must be"),
+        (type("Clash", (Optimizer,), {"name": "gd"}), ValueError, "'gd' is registered already"),
+    ],
+)
+def test_register_refuses_what_cannot_be_registered(cls, error, message):
+    with pytest.raises(error, match=message):
+        optimizers.register(cls)
+
+
+def test_the_built_ins_cannot_be_unregistered():
+    with pytest.raises(ValueError, match="built in"):
+        optimizers.unregister("adam")
+
+
+def test_newton_has_its_own_state():
+    assert isinstance(Newton().init(np.zeros(2)), NewtonState)
+    assert repr(Newton().init(None)) == "NewtonState(step=0)"

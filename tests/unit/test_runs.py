@@ -396,22 +396,42 @@ def test_a_non_finite_start_for_minibatch_descend_raises_value_error():
 
 
 def test_more_work_than_the_maximum_is_refused_at_once_saying_the_bound():
-    from gdviz.runs import MAX_WORK
+    from gdviz.runs import MAX_MINIBATCH_STEPS
 
     bowl = surfaces.get("quadratic")
-    with pytest.raises(ValueError, match=r"steps × runs must be <= 1_000_000 .*10_000_000 steps"):
+    with pytest.raises(
+        ValueError, match=r"steps × runs × d must be <= 2_000_000 .*10_000_000 steps"
+    ):
         descend(bowl, GradientDescent(lr=0.1), steps=10**7)
     lrs = np.full((11, 1), 0.1)
-    with pytest.raises(ValueError, match=r"100_000 steps × 11 runs = 1_100_000"):
+    with pytest.raises(ValueError, match=r"100_000 steps × 11 runs × 2 coordinates = 2_200_000"):
         descend(bowl, GradientDescent(lr=lrs), steps=100_000)
+    with pytest.raises(ValueError, match=r"5_000 steps × 1 run × 650 coordinates"):
+        descend(DIGITS, GradientDescent(lr=0.1), steps=5_000)
+    big = problems.linear_regression(n=100_000)
     with pytest.raises(
-        ValueError, match=r"steps must be a whole number in \[0, 1000000\] or None; got 1000001"
+        ValueError, match=r"steps × runs × \(n \+ batch_size\) × d must be <= 1e\+10"
     ):
-        minibatch_descend(LINE, GradientDescent(lr=0.1), batch_size=1, steps=MAX_WORK + 1)
-    with pytest.raises(ValueError, match=r"epochs must be at most"):
+        descend(big, GradientDescent(lr=0.1), steps=100_000)
+    with pytest.raises(ValueError, match=r"steps must be a whole number in \[0, 250000\] or None"):
+        minibatch_descend(
+            LINE, GradientDescent(lr=0.1), batch_size=1, steps=MAX_MINIBATCH_STEPS + 1
+        )
+    with pytest.raises(ValueError, match=r"epochs must be at most 1_250 with batch_size=1"):
         minibatch_descend(LINE, GradientDescent(lr=0.1), batch_size=1, epochs=10**5)
-    with pytest.raises(ValueError, match=r"steps × batch_size must be <= 100_000_000"):
-        minibatch_descend(DIGITS, GradientDescent(lr=0.1), batch_size=DIGITS.n, steps=10**5)
+    with pytest.raises(ValueError, match=r"3_100 steps × 1 run × 650 coordinates"):
+        minibatch_descend(DIGITS, GradientDescent(lr=0.1), batch_size=32, steps=3_100)
+    big = problems.linear_regression(n=100_000)
+    with pytest.raises(
+        ValueError, match=r"steps × runs × \(n \+ batch_size\) × d must be <= 1e\+10"
+    ):
+        minibatch_descend(big, GradientDescent(lr=0.1), batch_size=32, steps=100_000)
+
+
+def test_the_largest_descend_allowed_is_accepted():
+    lrs = np.full((1000, 1), 0.1)
+    path = descend(surfaces.get("quadratic"), GradientDescent(lr=lrs), steps=1000)
+    assert path.points.shape == (1001, 1000, 2)
 
 
 def test_an_lr_array_that_does_not_fit_the_start_raises_value_error_naming_lr():
