@@ -304,6 +304,7 @@ class SoftmaxClassifier(Problem):
         """The flat parameter vector holding ``W`` and ``b``."""
         return np.concatenate([np.ravel(weights), np.ravel(bias)]).astype(float)
 
+    @validate_params(seed=Interval(Integral, 0, None), scale=Interval(Real, 0, None))
     def initial_params(self, seed: int = 0, scale: float = 0.01) -> np.ndarray:
         """Small random weights and zero biases, the usual start."""
         rng = np.random.default_rng(seed)

@@ -62,6 +62,7 @@ CALLS = {
     "gdviz.surfaces.quadratic": lambda **kw: surfaces.quadratic(**kw),
     "gdviz.problems.softmax_digits": lambda **kw: problems.softmax_digits(**kw),
     "gdviz.problems.SoftmaxClassifier.__init__": _softmax,
+    "gdviz.problems.SoftmaxClassifier.initial_params": DIGITS.initial_params,
     **{f"gdviz.optimizers.{cls.__name__}.__init__": cls for cls in optimizers.registry().values()},
 }
 
