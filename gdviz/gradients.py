@@ -267,7 +267,8 @@ class GradientCheck:
             )
         if len(order) < len(self.indices):
             lines.append(f"  ({len(self.indices) - len(order)} more rows with smaller errors)")
-        lines.append(f"max relative error {self.max_rel_error:.2e}: {self.verdict}")
+        judged = " (abs rows that passed left out)" if "absolute" in criteria else ""
+        lines.append(f"max relative error{judged} {self.max_rel_error:.2e}: {self.verdict}")
         if "absolute" in criteria:
             lines.append(
                 f"(abs: |gradient| < {self.atol / self.tol:g}, judged by |a − n| <= {self.atol:g}, "
