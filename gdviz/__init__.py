@@ -12,12 +12,13 @@ Examples
 Path(100 steps of GradientDescent(lr=0.1) on quadratic: loss 2.38 → 7.94e-10)
 """
 
-from . import batches, datasets, noise, optimizers, problems, surfaces
+from . import batches, datasets, noise, optimizers, problems, surfaces, validation
 from .gradients import GradientCheck, gradient_check, numerical_gradient, relative_error
-from .runs import Path, descend, minibatch_descend
+from .runs import DescentPath, Path, descend, minibatch_descend
 from .surfaces import Surface
 
 __all__ = [
+    "DescentPath",
     "GradientCheck",
     "Path",
     "Surface",
@@ -32,5 +33,6 @@ __all__ = [
     "problems",
     "relative_error",
     "surfaces",
+    "validation",
 ]
 __version__ = "0.1.0"

@@ -14,16 +14,23 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .validation import check_whole
+
 
 def check_batch_size(batch_size, n: int) -> int:
-    """Return ``batch_size`` as an int, or raise ``ValueError`` unless it is a whole number in [1, n]."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
-        raise ValueError(f"batch_size must be a whole number in [1, {n}]; got {batch_size!r}")
-    if not 1 <= batch_size <= n:
-        raise ValueError(
-            f"batch_size must be in [1, {n}] (the number of examples); got {batch_size}"
-        )
-    return int(batch_size)
+    """``batch_size`` as an int if it is a whole number in [1, n] (``n`` the number of examples).
+
+    ``TypeError`` for anything but a whole number (``2.5``, ``inf``, NaN, ``True``),
+    ``ValueError`` for one outside [1, n].
+
+    Examples
+    --------
+    >>> check_batch_size(float("inf"), 10)
+    Traceback (most recent call last):
+    ...
+    TypeError: batch_size must be a whole number in [1, 10]; got inf (a float)
+    """
+    return check_whole("batch_size", batch_size, 1, n)
 
 
 def batches_per_epoch(n: int, batch_size: int) -> int:

@@ -15,23 +15,21 @@ from __future__ import annotations
 import gzip
 from functools import cache
 from importlib import resources
+from numbers import Integral, Real
 
 import numpy as np
 
+from .validation import Interval, validate_params
 
-def _check_n(n) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise ValueError(f"n must be a whole number of examples >= 2; got {n!r}")
-    return int(n)
+MAX_EXAMPLES = 10_000_000
+"""The most examples a generated data set may have (160 MB of float64)."""
 
-
-def _check_noise(noise) -> float:
-    noise = float(noise)
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
-    return noise
+_N = Interval(Integral, 2, MAX_EXAMPLES)
+_SEED = Interval(Integral, 0, None)
+_FINITE = Interval(Real, None, None)
 
 
+@validate_params(n=_N, noise=Interval(Real, 0, None), seed=_SEED, w=_FINITE, b=_FINITE)
 def make_line(
     n: int = 1000, noise: float = 0.5, seed: int = 0, w: float = 2.0, b: float = -1.0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -40,13 +38,13 @@ def make_line(
     The feature is not centred (its mean is 1), as raw data seldom is, so the loss
     surface over ``(w, b)`` is a tilted, elongated bowl rather than a circle.
     """
-    n, noise = _check_n(n), _check_noise(noise)
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 2.0, size=n)
     y = w * x + b + noise * rng.standard_normal(n)
     return x, y
 
 
+@validate_params(n=_N, separation=_FINITE, seed=_SEED)
 def make_two_classes(
     n: int = 400, separation: float = 2.0, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +52,6 @@ def make_two_classes(
 
     The classes overlap, so the logistic-regression loss has a finite minimum.
     """
-    n = _check_n(n)
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % 2)
     x = rng.standard_normal(n) + separation * (labels - 0.5) + 1.0

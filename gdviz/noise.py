@@ -23,10 +23,15 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 
 from .batches import check_batch_size
+from .validation import Interval, check_point, validate_params
+
+MAX_BATCHES = 100_000
+"""The most batches :func:`gradient_cloud` draws (a cloud of 200 is plenty to see)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class GradientCloud:
         )
 
 
+@validate_params(n_batches=Interval(Integral, 1, MAX_BATCHES), seed=Interval(Integral, 0, None))
 def gradient_cloud(
     problem, params, batch_size: int, n_batches: int = 200, seed: int = 0
 ) -> GradientCloud:
@@ -80,10 +86,10 @@ def gradient_cloud(
     batch_size : int
         Examples per batch, in ``[1, problem.n]``.
     n_batches : int
-        How many batches to draw. Each is ``batch_size`` distinct examples; batches are
+        How many batches to draw, at most :data:`MAX_BATCHES`. Each is ``batch_size`` distinct examples; batches are
         drawn independently of each other.
     seed : int
-        Seeds the draws: the same seed gives the same cloud.
+        Seeds the draws: the same seed gives the same cloud. A whole number >= 0.
 
     Returns
     -------
@@ -100,11 +106,7 @@ def gradient_cloud(
     True
     """
     batch_size = check_batch_size(batch_size, problem.n)
-    if isinstance(n_batches, bool) or not isinstance(n_batches, int | np.integer) or n_batches < 1:
-        raise ValueError(f"n_batches must be a whole number >= 1; got {n_batches!r}")
-    params = np.array(params, dtype=float)
-    if params.ndim != 1 or not np.all(np.isfinite(params)):
-        raise ValueError(f"params must be one finite point of shape (d,); got {params!r}")
+    params = check_point("params", params, ndim=(1,))
     full = np.asarray(problem.grad(params), dtype=float)
     if batch_size == problem.n:
         # the only batch of n distinct examples is the whole data set

@@ -10,6 +10,10 @@ velocity of momentum, Adam's moments, the step count. Hyper-parameters may be ar
 that broadcast against ``params`` (``lr=lrs[:, None]`` with params of shape ``(k, 2)``),
 so many runs with different settings advance together.
 
+Each class also describes itself for the explorers: ``name``, ``label``, ``color``,
+``family`` and :meth:`Optimizer.stability_limit`. A new optimizer is one subclass made
+available by name with :func:`register`.
+
 Examples
 --------
 >>> import numpy as np
@@ -24,46 +28,22 @@ MomentumState(step=1, velocity=array([-0.2,  0.2]))
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
 
+from .validation import Interval, validate_params
 
-def _hyper(name: str, value, low: float, high: float, *, low_open: bool, high_open: bool):
-    """Validate a hyper-parameter (a number or an array of them) against a range."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers; got {value!r}") from None
-    low_ok = arr > low if low_open else arr >= low
-    high_ok = arr < high if high_open else arr <= high
-    bad = ~(np.isfinite(arr) & low_ok & high_ok)
-    if bad.any():
-        if np.isinf(high):
-            allowed = f"finite and {'>' if low_open else '>='} {low:g}"
-        else:
-            allowed = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        where = ""
-        if arr.ndim:
-            position = tuple(int(i) for i in np.argwhere(bad)[0])
-            bad_value = float(arr[position])
-            where = f" (at index {position} of the array)"
-        else:
-            bad_value = float(arr[()])
-        raise ValueError(f"{name} must be {allowed}; got {bad_value!r}{where}")
-    return arr[()] if arr.ndim == 0 else arr
+FAMILIES = ("gradient descent", "adaptive", "second order")
+"""How an optimizer's step size behaves: fixed, with a stability limit on a quadratic
+(gradient descent and momentum); rescaled per coordinate (AdaGrad, RMSProp, Adam); or
+measured in Newton steps (1 is a whole step to a quadratic's minimum)."""
 
-
-def _lr(value):
-    return _hyper("lr", value, 0.0, np.inf, low_open=True, high_open=False)
-
-
-def _beta(name: str, value):
-    return _hyper(name, value, 0.0, 1.0, low_open=False, high_open=True)
-
-
-def _eps(value):
-    return _hyper("eps", value, 0.0, np.inf, low_open=True, high_open=False)
+# hyper-parameters: any finite positive step, or arrays of them (one per run)
+_LR = Interval(Real, 0, None, closed="neither", arrays=True)
+_DECAY = Interval(Real, 0, 1, closed="left", arrays=True)
+_EPS = Interval(Real, 0, None, closed="neither", arrays=True)
 
 
 def _params(params) -> np.ndarray:
@@ -74,8 +54,29 @@ def _format(value) -> str:
     return f"{value:g}" if np.ndim(value) == 0 else f"array{np.shape(value)}"
 
 
+def _scalar(value):
+    """A 0-d hyper-parameter as a plain number (the repr and arithmetic stay simple)."""
+    return value[()] if isinstance(value, np.ndarray) and value.ndim == 0 else value
+
+
 class Optimizer:
-    """What every optimizer shares: a readable repr and the Hessian flag."""
+    """What every optimizer shares: a readable repr, the Hessian flag and its description.
+
+    A new optimizer is one subclass with ``init``, ``step`` and the class attributes
+    below, made available by name with :func:`register`.
+    """
+
+    name = ""
+    """The short name :func:`get` knows it by."""
+
+    label = ""
+    """How figures and legends name it."""
+
+    color = "#999999"
+    """Its colour in figures (the built-ins use the Okabe–Ito palette)."""
+
+    family = "gradient descent"
+    """One of :data:`FAMILIES`."""
 
     needs_hessian = False
     """True for second-order methods: :func:`gdviz.descend` then passes ``hessian=``."""
@@ -84,9 +85,31 @@ class Optimizer:
         """The hyper-parameters by name."""
         return dict(vars(self))
 
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        """The largest stable step size on a quadratic of largest curvature λ_max, and its formula.
+
+        Returns ``(None, reason)`` when there is no such limit. An optimizer that does not
+        define one says so, rather than borrowing gradient descent's 2/λ_max.
+        """
+        return None, f"{self.label or type(self).__name__} has no known stability limit"
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={_format(v)}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({args})"
+
+
+def _curvature_limit(
+    curvature: float | None, scale, formula: str, per: float = 1.0
+) -> tuple[float | None, str]:
+    """``scale / (per · λ_max)`` for the gradient-descent family, or why there is none."""
+    if curvature is None:
+        return None, "the Hessian at the start is not finite"
+    if curvature <= 0:
+        return None, (
+            f"no stability limit here: the surface curves down or is flat at the start "
+            f"(λ_max = {curvature:.3g} ≤ 0)"
+        )
+    return float(scale / (per * curvature)), formula
 
 
 class GDState(NamedTuple):
@@ -107,14 +130,20 @@ class GradientDescent(Optimizer):
     >>> GradientDescent(lr=-1)
     Traceback (most recent call last):
     ...
-    ValueError: lr must be finite and > 0; got -1.0
+    ValueError: lr must be a finite number > 0; got -1
     """
 
+    name, label, color = "gd", "gradient descent", "#0072B2"
+
+    @validate_params(lr=_LR)
     def __init__(self, lr=0.1) -> None:
-        self.lr = _lr(lr)
+        self.lr = _scalar(lr)
 
     def init(self, params) -> GDState:
         return GDState(step=0)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        return _curvature_limit(curvature, 2.0, "2/λ_max")
 
     def step(self, params, grad, state: GDState, hessian=None):
         return _params(params) - self.lr * grad, GDState(state.step + 1)
@@ -130,9 +159,15 @@ class MomentumState(NamedTuple):
 class Momentum(Optimizer):
     """Heavy-ball momentum: ``v ← β v − lr · g``, then ``w ← w + v``."""
 
+    name, label, color = "momentum", "momentum", "#D55E00"
+
+    @validate_params(lr=_LR, beta=_DECAY)
     def __init__(self, lr=0.01, beta=0.9) -> None:
-        self.lr = _lr(lr)
-        self.beta = _beta("beta", beta)
+        self.lr = _scalar(lr)
+        self.beta = _scalar(beta)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        return _curvature_limit(curvature, 2 * (1 + self.beta), "2(1 + β)/λ_max")
 
     def init(self, params) -> MomentumState:
         return MomentumState(step=0, velocity=np.zeros_like(_params(params)))
@@ -150,9 +185,18 @@ class Nesterov(Optimizer):
     look-ahead point, so the gradient is never needed anywhere else.
     """
 
+    name, label, color = "nesterov", "Nesterov", "#CC79A7"
+
+    @validate_params(lr=_LR, beta=_DECAY)
     def __init__(self, lr=0.01, beta=0.9) -> None:
-        self.lr = _lr(lr)
-        self.beta = _beta("beta", beta)
+        self.lr = _scalar(lr)
+        self.beta = _scalar(beta)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        beta = self.beta
+        return _curvature_limit(
+            curvature, 2 * (1 + beta), "2(1 + β)/((1 + 2β) λ_max)", per=1 + 2 * beta
+        )
 
     def init(self, params) -> MomentumState:
         return MomentumState(step=0, velocity=np.zeros_like(_params(params)))
@@ -173,9 +217,15 @@ class AdaGradState(NamedTuple):
 class AdaGrad(Optimizer):
     """AdaGrad: ``G ← G + g²``, ``w ← w − lr · g / (√G + eps)``."""
 
+    name, label, color, family = "adagrad", "AdaGrad", "#E69F00", "adaptive"
+
+    @validate_params(lr=_LR, eps=_EPS)
     def __init__(self, lr=0.1, eps=1e-8) -> None:
-        self.lr = _lr(lr)
-        self.eps = _eps(eps)
+        self.lr = _scalar(lr)
+        self.eps = _scalar(eps)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        return None, "adaptive step sizes have no fixed stability limit"
 
     def init(self, params) -> AdaGradState:
         return AdaGradState(step=0, sum_sq_grad=np.zeros_like(_params(params)))
@@ -196,10 +246,16 @@ class RMSPropState(NamedTuple):
 class RMSProp(Optimizer):
     """RMSProp: ``s ← ρ s + (1 − ρ) g²``, ``w ← w − lr · g / (√s + eps)``."""
 
+    name, label, color, family = "rmsprop", "RMSProp", "#56B4E9", "adaptive"
+
+    @validate_params(lr=_LR, rho=_DECAY, eps=_EPS)
     def __init__(self, lr=0.01, rho=0.9, eps=1e-8) -> None:
-        self.lr = _lr(lr)
-        self.rho = _beta("rho", rho)
-        self.eps = _eps(eps)
+        self.lr = _scalar(lr)
+        self.rho = _scalar(rho)
+        self.eps = _scalar(eps)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        return None, "adaptive step sizes have no fixed stability limit"
 
     def init(self, params) -> RMSPropState:
         return RMSPropState(step=0, mean_sq_grad=np.zeros_like(_params(params)))
@@ -234,11 +290,17 @@ class Adam(Optimizer):
     array([-0.1,  0.1])
     """
 
+    name, label, color, family = "adam", "Adam", "#009E73", "adaptive"
+
+    @validate_params(lr=_LR, beta1=_DECAY, beta2=_DECAY, eps=_EPS)
     def __init__(self, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8) -> None:
-        self.lr = _lr(lr)
-        self.beta1 = _beta("beta1", beta1)
-        self.beta2 = _beta("beta2", beta2)
-        self.eps = _eps(eps)
+        self.lr = _scalar(lr)
+        self.beta1 = _scalar(beta1)
+        self.beta2 = _scalar(beta2)
+        self.eps = _scalar(eps)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        return None, "adaptive step sizes have no fixed stability limit"
 
     def init(self, params) -> AdamState:
         zeros = np.zeros_like(_params(params))
@@ -254,36 +316,80 @@ class Adam(Optimizer):
         return new, AdamState(t, m, v)
 
 
+class NewtonState(NamedTuple):
+    """Newton's method remembers nothing but the step count: the Hessian is recomputed each step."""
+
+    step: int
+
+
 class Newton(Optimizer):
     """Newton's method, the second-order contrast: ``w ← w − lr · H⁻¹ g``.
 
     One step reaches the minimum of a quadratic (with ``lr=1``), but it needs the
-    Hessian: n² numbers for n parameters, and a linear solve. Where the Hessian is
-    singular the step is not finite, and :func:`gdviz.descend` reports divergence.
+    Hessian: n² numbers for n parameters, and a linear solve. It goes to wherever the
+    gradient vanishes, a saddle point or a maximum too (:func:`gdviz.descend` says which
+    it reached). A singular Hessian has no Newton step: ``step`` raises ``ValueError``.
+    A Hessian that is not finite (the run overflowed) gives a step that is not finite,
+    which :func:`gdviz.descend` reports as divergence.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> newton = Newton()
+    >>> newton.step(np.ones(2), np.ones(2), newton.init(None), hessian=np.eye(2))
+    (array([0., 0.]), NewtonState(step=1))
+    >>> newton.step(np.ones(2), np.ones(2), newton.init(None), hessian=np.zeros((2, 2)))
+    Traceback (most recent call last):
+    ...
+    ValueError: Newton needs an invertible Hessian; the Hessian is singular at [1. 1.] (eigenvalues 0, 0)
     """
 
+    name, label, color, family = "newton", "Newton", "#000000", "second order"
     needs_hessian = True
 
+    @validate_params(lr=_LR)
     def __init__(self, lr=1.0) -> None:
-        self.lr = _lr(lr)
+        self.lr = _scalar(lr)
 
-    def init(self, params) -> GDState:
-        return GDState(step=0)
+    def init(self, params) -> NewtonState:
+        return NewtonState(step=0)
 
-    def step(self, params, grad, state: GDState, hessian=None):
+    def step(self, params, grad, state: NewtonState, hessian=None):
         if hessian is None:
             raise ValueError("Newton needs the Hessian: call step(params, grad, state, hessian=H)")
-        return _params(params) - self.lr * _solve(hessian, grad), GDState(state.step + 1)
+        params = _params(params)
+        step = _solve(params, np.asarray(hessian, dtype=float), grad)
+        return params - self.lr * step, NewtonState(state.step + 1)
+
+    def stability_limit(self, curvature: float | None) -> tuple[float | None, str]:
+        return 2.0, "2 for Newton on a quadratic"
 
 
-def _solve(hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
-    """``H⁻¹ g`` for stacks of matrices; a singular 2×2 gives inf or NaN, not an error."""
+def _singular(params: np.ndarray, hessian: np.ndarray, which: np.ndarray) -> ValueError:
+    where = tuple(int(i) for i in np.argwhere(which)[0])
+    point = params[where] if params.ndim > 1 else params
+    matrix = hessian[where]
+    listed = ", ".join(f"{v:.3g}" for v in np.linalg.eigvalsh(0.5 * (matrix + matrix.T)))
+    return ValueError(
+        f"Newton needs an invertible Hessian; the Hessian is singular at {point} "
+        f"(eigenvalues {listed})"
+    )
+
+
+def _solve(params: np.ndarray, hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """``H⁻¹ g`` for stacks of matrices; ``ValueError`` for a finite singular one.
+
+    A Hessian that is not finite (the run overflowed) gives a step that is not finite.
+    """
     grad = np.asarray(grad, dtype=float)
+    finite = np.all(np.isfinite(hessian), axis=(-2, -1))
     if grad.shape[-1] == 2:
         a, b = hessian[..., 0, 0], hessian[..., 0, 1]
         c, d = hessian[..., 1, 0], hessian[..., 1, 1]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             det = a * d - b * c
+            if np.any(finite & (det == 0)):
+                raise _singular(params, hessian, finite & (det == 0))
             return np.stack(
                 [
                     (d * grad[..., 0] - b * grad[..., 1]) / det,
@@ -291,23 +397,76 @@ def _solve(hessian: np.ndarray, grad: np.ndarray) -> np.ndarray:
                 ],
                 -1,
             )
-    return np.linalg.solve(hessian, grad[..., None])[..., 0]
+    safe = np.where(finite[..., None, None], hessian, np.eye(hessian.shape[-1]))
+    try:
+        solved = np.linalg.solve(safe, grad[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        raise _singular(params, safe, np.linalg.matrix_rank(safe) < safe.shape[-1]) from None
+    return np.where(finite[..., None], solved, np.nan)
 
 
-_BY_NAME = {
-    "gd": GradientDescent,
-    "momentum": Momentum,
-    "nesterov": Nesterov,
-    "adagrad": AdaGrad,
-    "rmsprop": RMSProp,
-    "adam": Adam,
-    "newton": Newton,
-}
+_REGISTRY: dict[str, type[Optimizer]] = {}
+
+
+def register(cls: type[Optimizer]) -> type[Optimizer]:
+    """Make an optimizer class available by its ``name`` (usable as a class decorator).
+
+    Its ``name``, ``label``, ``color`` and ``family`` are all the explorers need to show it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> @register
+    ... class SignDescent(Optimizer):
+    ...     name, label, color = "signgd", "sign descent", "#F0E442"
+    ...     def __init__(self, lr=0.01):
+    ...         self.lr = lr
+    ...     def init(self, params):
+    ...         return GDState(step=0)
+    ...     def step(self, params, grad, state, hessian=None):
+    ...         return np.asarray(params) - self.lr * np.sign(grad), GDState(state.step + 1)
+    >>> get("signgd", lr=0.5)
+    SignDescent(lr=0.5)
+    >>> get("signgd").stability_limit(10.0)
+    (None, 'sign descent has no known stability limit')
+    >>> unregister("signgd")
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
+        raise TypeError(f"only Optimizer subclasses can be registered; got {cls!r}")
+    if not isinstance(cls.name, str) or not cls.name:
+        raise ValueError(f"{cls.__name__}.name must be a non-empty string; got {cls.name!r}")
+    if cls.family not in FAMILIES:
+        raise ValueError(
+            f"{cls.__name__}.family must be one of: {', '.join(FAMILIES)}; got {cls.family!r}"
+        )
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(
+            f"an optimizer called {cls.name!r} is registered already ({_REGISTRY[cls.name].__name__})"
+        )
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def unregister(name: str) -> None:
+    """Remove a registered optimizer (the built-in ones stay)."""
+    if name in _BUILT_INS:
+        raise ValueError(f"{name!r} is built in and cannot be unregistered")
+    _REGISTRY.pop(name, None)
+
+
+def registry() -> dict[str, type[Optimizer]]:
+    """The registered optimizer classes by name, in teaching order (a copy)."""
+    return dict(_REGISTRY)
+
+
+for _cls in (GradientDescent, Momentum, Nesterov, AdaGrad, RMSProp, Adam, Newton):
+    register(_cls)
+_BUILT_INS = tuple(_REGISTRY)
 
 
 def names() -> list[str]:
     """The short names accepted by :func:`get`, in teaching order."""
-    return list(_BY_NAME)
+    return list(_REGISTRY)
 
 
 def get(name: str, **hyperparameters) -> Optimizer:
@@ -322,6 +481,6 @@ def get(name: str, **hyperparameters) -> Optimizer:
     ...
     ValueError: unknown optimizer 'sgd'; choose one of: gd, momentum, nesterov, adagrad, rmsprop, adam, newton
     """
-    if name not in _BY_NAME:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(_BY_NAME)}")
-    return _BY_NAME[name](**hyperparameters)
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(_REGISTRY)}")
+    return _REGISTRY[name](**hyperparameters)

@@ -316,8 +316,3 @@ class LossCurve:
         idx = np.flatnonzero(keep)
         idx = idx[thin(len(idx))]
         self.line.set_data(x[idx], losses[idx])
-
-    def rescale(self) -> None:
-        """Fit the axes to the data (call after updates that change the range)."""
-        self.ax.relim()
-        self.ax.autoscale_view()

@@ -19,10 +19,13 @@ Examples
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 
 from .datasets import load_digits, make_line, make_two_classes
 from .surfaces import Surface, _stack2x2, as_points
+from .validation import Interval, check_point, validate_params
 
 # Logistic losses on a grid are evaluated in chunks of at most this many (point, example) pairs.
 _CHUNK = 2**21
@@ -63,8 +66,9 @@ class LinearRegression(Surface, Problem):
     """
 
     def __init__(self, x, y, name: str = "linear regression") -> None:
-        x, y = np.array(x, dtype=float), np.array(y, dtype=float)
-        if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
+        # finite data first: LAPACK would print its own complaint about a NaN to stderr
+        x, y = check_point("x", x), check_point("y", y)
+        if x.shape != y.shape or len(x) < 2:
             raise ValueError(
                 f"x and y must be 1-D and of one length >= 2; got {x.shape} and {y.shape}"
             )
@@ -138,8 +142,8 @@ class LogisticRegression(Surface, Problem):
     """One-feature logistic regression: ``L(w, b) = 1/m Σ [log(1 + e^{zᵢ}) − yᵢ zᵢ]``, ``zᵢ = w xᵢ + b``."""
 
     def __init__(self, x, labels, name: str = "logistic regression") -> None:
-        x, labels = np.array(x, dtype=float), np.array(labels, dtype=float)
-        if x.ndim != 1 or x.shape != labels.shape or len(x) < 2:
+        x, labels = check_point("x", x), check_point("labels", labels)
+        if x.shape != labels.shape or len(x) < 2:
             raise ValueError(
                 f"x and labels must be 1-D and of one length >= 2; got {x.shape} and {labels.shape}"
             )
@@ -235,6 +239,23 @@ def logistic_regression(n: int = 400, separation: float = 2.0, seed: int = 0) ->
     return LogisticRegression(*make_two_classes(n=n, separation=separation, seed=seed))
 
 
+def _class_labels(name: str, labels, n: int) -> np.ndarray:
+    """Labels 0, 1, …: whole numbers >= 0, one per example."""
+    arr = np.asarray(labels)
+    if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        arr = arr.astype(int)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be whole numbers (class labels 0, 1, …); got dtype {arr.dtype}"
+        )
+    if arr.shape != (n,) or (n and arr.min() < 0):
+        raise ValueError(
+            f"{name} must be {n} class labels >= 0, one per example; got shape {arr.shape}"
+            + (f" with minimum {arr.min()}" if arr.size else "")
+        )
+    return arr.astype(int)
+
+
 class SoftmaxClassifier(Problem):
     """A linear softmax classifier: scores ``W x + b``, cross-entropy loss, L2 penalty on ``W``.
 
@@ -243,6 +264,7 @@ class SoftmaxClassifier(Problem):
     array); :meth:`unpack` turns it into ``W`` of shape ``(classes, features)`` and ``b``.
     """
 
+    @validate_params(reg=Interval(Real, 0, None))
     def __init__(
         self,
         features,
@@ -252,15 +274,17 @@ class SoftmaxClassifier(Problem):
         reg: float = 1e-3,
         name: str = "softmax classifier",
     ) -> None:
-        self.features = np.array(features, dtype=float)
-        self.labels = np.array(labels, dtype=int)
-        self.test_features = np.array(test_features, dtype=float)
-        self.test_labels = np.array(test_labels, dtype=int)
+        self.features = check_point("features", features, ndim=(2,))
+        self.test_features = check_point("test_features", test_features, ndim=(2,))
+        self.labels = _class_labels("labels", labels, len(self.features))
+        self.test_labels = _class_labels("test_labels", test_labels, len(self.test_features))
+        if self.test_features.shape[1] != self.features.shape[1]:
+            raise ValueError(
+                f"test_features must have as many columns as features ({self.features.shape[1]}); "
+                f"got shape {self.test_features.shape}"
+            )
         for arr in (self.features, self.labels, self.test_features, self.test_labels):
             arr.flags.writeable = False
-        reg = float(reg)
-        if not (np.isfinite(reg) and reg >= 0):
-            raise ValueError(f"reg must be a finite number >= 0; got {reg!r}")
         self.reg = reg
         self.name = name
         self.n, self.n_features = self.features.shape
@@ -280,6 +304,7 @@ class SoftmaxClassifier(Problem):
         """The flat parameter vector holding ``W`` and ``b``."""
         return np.concatenate([np.ravel(weights), np.ravel(bias)]).astype(float)
 
+    @validate_params(seed=Interval(Integral, 0, None), scale=Interval(Real, 0, None))
     def initial_params(self, seed: int = 0, scale: float = 0.01) -> np.ndarray:
         """Small random weights and zero biases, the usual start."""
         rng = np.random.default_rng(seed)
@@ -331,6 +356,11 @@ class SoftmaxClassifier(Problem):
         return float(np.mean(self.predict(params, features) == labels))
 
 
+@validate_params(
+    test_fraction=Interval(Real, 0, 1, closed="neither"),
+    reg=Interval(Real, 0, None),
+    seed=Interval(Integral, 0, None),
+)
 def softmax_digits(
     test_fraction: float = 0.25, reg: float = 1e-3, seed: int = 0
 ) -> SoftmaxClassifier:
@@ -342,9 +372,6 @@ def softmax_digits(
     >>> digits.n, digits.n_features, digits.n_classes, digits.size
     (1348, 64, 10, 650)
     """
-    test_fraction = float(test_fraction)
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction!r}")
     images, labels = load_digits()
     features = images.reshape(len(images), -1) / 16.0
     order = np.random.default_rng(seed).permutation(len(labels))

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from numbers import Real
 
 import numpy as np
+
+from .validation import Interval, validate_params
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 
@@ -161,18 +164,13 @@ def _stack2x2(a, b, c, d) -> np.ndarray:
     return np.stack([np.stack([a, b], -1), np.stack([c, d], -1)], -2)
 
 
+@validate_params(condition=Interval(Real, 1, None), angle=Interval(Real, None, None))
 def quadratic(condition: float = 10.0, angle: float = 0.0) -> Surface:
     """The bowl ``½(u² + κ v²)``, its axes ``(u, v)`` rotated by ``angle`` degrees.
 
     The Hessian has eigenvalues 1 and κ (the condition number): plain gradient descent
     converges if and only if the step size is below 2/κ, and fastest at 2/(1 + κ).
     """
-    condition = float(condition)
-    if not (np.isfinite(condition) and condition >= 1):
-        raise ValueError(f"condition must be finite and >= 1; got {condition!r}")
-    angle = float(angle)
-    if not np.isfinite(angle):
-        raise ValueError(f"angle must be a finite number of degrees; got {angle!r}")
     theta = np.deg2rad(angle)
     c, s = np.cos(theta), np.sin(theta)
     # H = R diag(1, κ) Rᵀ, with R the rotation by theta

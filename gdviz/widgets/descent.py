@@ -15,6 +15,7 @@ Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import ipywidgets as widgets
@@ -41,9 +42,6 @@ FAMILY_BUDGET = 1_000_000
 """Points computed in advance at most (stops × (steps + 1)); past it the stops thin out."""
 
 MAX_STEPS = 100_000
-
-_GD_FAMILY = ("gd", "momentum", "nesterov")
-_ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
 def snap(value: float) -> float:
@@ -74,7 +72,8 @@ def stability_limit(
 ) -> tuple[float | None, str]:
     """The largest stable step size on a quadratic of curvature λ_max, and how it is written.
 
-    Returns ``(limit, formula)``, or ``(None, reason)`` when there is no such limit.
+    Returns ``(limit, formula)``, or ``(None, reason)`` when there is no such limit. The
+    optimizer's class knows it (:meth:`gdviz.optimizers.Optimizer.stability_limit`).
 
     Examples
     --------
@@ -85,24 +84,10 @@ def stability_limit(
     >>> stability_limit("gd", {}, -2.0)[0] is None
     True
     """
-    if optimizer_name == "newton":
-        return 2.0, "2 for Newton on a quadratic"
-    if optimizer_name in _ADAPTIVE:
-        return None, "adaptive step sizes have no fixed stability limit"
-    if curvature is None:
-        return None, "the Hessian at the start is not finite"
-    if curvature <= 0:
-        return None, (
-            f"no stability limit here: the surface curves down or is flat at the start "
-            f"(λ_max = {curvature:.3g} ≤ 0)"
-        )
-    if optimizer_name == "momentum":
-        beta = float(hyperparameters.get("beta", 0.9))
-        return 2 * (1 + beta) / curvature, "2(1 + β)/λ_max"
-    if optimizer_name == "nesterov":
-        beta = float(hyperparameters.get("beta", 0.9))
-        return 2 * (1 + beta) / ((1 + 2 * beta) * curvature), "2(1 + β)/((1 + 2β) λ_max)"
-    return 2 / curvature, "2/λ_max"
+    cls = optimizers.registry()[optimizer_name]
+    accepted = inspect.signature(cls).parameters
+    optimizer = cls(**{k: v for k, v in hyperparameters.items() if k in accepted})
+    return optimizer.stability_limit(curvature)
 
 
 def step_size_range(
@@ -114,9 +99,10 @@ def step_size_range(
     at the start and at the surface's minima (where a converging run ends): the default
     is half the smallest such limit, and the range reaches five times the largest.
     """
-    if optimizer_name == "newton":
+    family = optimizers.registry()[optimizer_name].family
+    if family == "second order":
         return 1e-2, 10**0.7, 1.0
-    if optimizer_name in _ADAPTIVE:
+    if family == "adaptive":
         (x0, x1), (y0, y1) = surface.domain
         width = min(x1 - x0, y1 - y0)
         return width * 1e-4, width, width / 40

@@ -46,18 +46,9 @@ CONTROL_LINES = (("gd", "adagrad"), ("momentum", "rmsprop"), ("nesterov", "adam"
 """The optimizers' controls, two to a line: the gradient-descent family and Newton on the
 left, the adaptive methods on the right."""
 
-_BLUE, _VERMILLION, _GREEN, _PINK, _ORANGE, _SKY_BLUE, _YELLOW, _BLACK = plotting.COLORS
-
-OPTIMIZER_COLORS = {
-    "gd": _BLUE,
-    "momentum": _VERMILLION,
-    "nesterov": _PINK,
-    "adagrad": _ORANGE,
-    "rmsprop": _SKY_BLUE,
-    "adam": _GREEN,
-    "newton": _BLACK,
-}
-"""One Okabe–Ito colour per optimizer, the same in the race and in the lessons' figures.
+OPTIMIZER_COLORS = {name: cls.color for name, cls in optimizers.registry().items()}
+"""One Okabe–Ito colour per optimizer (its class's ``color``), the same in the race and in
+the lessons' figures.
 
 Yellow is left out: it vanishes on the yellow end of the cividis contours. The three
 default racers (gradient descent, momentum, Adam) get the three most distinct colours.
@@ -66,15 +57,7 @@ default racers (gradient descent, momentum, Adam) get the three most distinct co
 RACE_COLORS = tuple(OPTIMIZER_COLORS[name] for name in optimizers.names())
 """The colours of :data:`OPTIMIZER_COLORS` in the order of :func:`gdviz.optimizers.names`."""
 
-_SHORT_LABELS = {
-    "gd": "gradient descent",
-    "momentum": "momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-    "newton": "Newton",
-}
+_SHORT_LABELS = {name: cls.label for name, cls in optimizers.registry().items()}
 
 
 def evaluations_per_step(name: str) -> int:

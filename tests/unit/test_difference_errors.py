@@ -94,7 +94,10 @@ def test_a_function_that_drops_the_imaginary_part_fails_the_complex_step_visibly
             lambda: difference_quotient(np.sin, 1.0, 1e-50, precision="float32"),
             "too small for float32",
         ),
-        (lambda: difference_quotient(np.sin, 1.0, 1e-3, method="backward"), "unknown method"),
+        (
+            lambda: difference_quotient(np.sin, 1.0, 1e-3, method="backward"),
+            "method must be one of",
+        ),
         (lambda: difference_quotient(np.sin, 1.0, 1e-3, precision="float16"), "unknown precision"),
         (lambda: difference_quotient(lambda x: 1.0, 1.0, [1e-3, 1e-2]), "elementwise"),
         (lambda: difference_quotient(lambda x: float(x.real[0]), 1.0, [1e-3]), "elementwise"),

@@ -105,11 +105,26 @@ def test_f_raising_midway_propagates_its_exception():
     np.testing.assert_array_equal(x, np.ones((2, 2)))
 
 
-def test_f_sees_x_itself_perturbed_in_place_one_entry_at_a_time():
-    x = np.zeros(3)
+def test_f_is_handed_a_fresh_float64_copy_with_one_entry_moved():
+    x = np.zeros(3, dtype=np.float32)
     seen = []
-    numerical_gradient(lambda w: seen.append((w is x, np.count_nonzero(w))) or 0.0, x)
-    assert seen == [(True, 1)] * 6
+    numerical_gradient(lambda w: seen.append(w) or 0.0, x)
+    assert len(seen) == 6 and all(w is not x and w.dtype == np.float64 for w in seen)
+    assert len({id(w) for w in seen}) == 6
+    assert [int(np.count_nonzero(w)) for w in seen] == [1] * 6
+
+
+def test_an_f_that_writes_into_its_argument_changes_neither_x_nor_the_gradient():
+    def mutating(w):
+        w[0] = 99.0
+        return float(np.sum(w**2))
+
+    x = np.array([1.0, 2.0])
+    np.testing.assert_allclose(numerical_gradient(mutating, x), [0.0, 4.0], atol=1e-8)
+    np.testing.assert_array_equal(x, [1.0, 2.0])
+    check = gradient_check(mutating, lambda w: np.array([0.0, 2 * w[1]]), x)
+    assert check.passed
+    np.testing.assert_array_equal(x, [1.0, 2.0])
 
 
 @CHECK
@@ -136,17 +151,57 @@ def test_lists_and_integer_arrays_are_accepted():
     np.testing.assert_array_equal(ints, [1, 2])
 
 
-def test_float32_input_is_restored_bit_for_bit_and_gives_a_float64_gradient():
-    x = X0.astype(np.float32)
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_a_low_precision_x_is_computed_in_float64(dtype):
+    x = X0.astype(dtype)
     before = x.copy()
-    g = numerical_gradient(smooth, x, h=1e-3)
+    g = numerical_gradient(smooth, x)
     assert g.dtype == np.float64 and g.shape == x.shape
-    assert x.dtype == np.float32 and x.tobytes() == before.tobytes()
-    exact = smooth_grad(x.astype(np.float64))
-    # single precision: round-off ε₃₂/h ≈ 1e-4 dominates, much worse than in double
-    np.testing.assert_allclose(g, exact, rtol=0, atol=2e-3)
-    double = numerical_gradient(smooth, x.astype(np.float64), h=1e-3)
-    assert np.max(np.abs(double - exact)) < 0.1 * np.max(np.abs(g - exact))
+    assert x.dtype == dtype and x.tobytes() == before.tobytes()
+    np.testing.assert_allclose(g, smooth_grad(x.astype(np.float64)), rtol=1e-8)
+    check = gradient_check(smooth, smooth_grad, x)
+    assert check.passed and check.max_rel_error < 1e-8
+
+
+@pytest.mark.parametrize("h", [1e-300, 1e-17])
+def test_a_step_that_rounds_away_next_to_x_raises_value_error_naming_h(h):
+    with pytest.raises(ValueError, match=r"h must be large enough that x \+ h differs from x"):
+        numerical_gradient(lambda w: np.sum(w**2), np.array([1.0, 2.0]), h=h)
+    with pytest.raises(ValueError, match=r"h must be large enough"):
+        gradient_check(lambda w: np.sum(w**2), lambda w: 2 * w, np.array([1.0, 2.0]), h=h)
+
+
+def test_the_complex_step_may_be_tiny_next_to_x():
+    g = numerical_gradient(lambda w: np.sum(w**2), np.array([1.0, 2.0]), h=1e-300, method="complex")
+    np.testing.assert_allclose(g, [2.0, 4.0])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_x_raises_value_error_naming_x(bad):
+    x = np.array([1.0, bad])
+    for call in (
+        lambda: numerical_gradient(lambda w: np.sum(w**2), x),
+        lambda: gradient_check(lambda w: np.sum(w**2), lambda w: 2 * w, x),
+    ):
+        with pytest.raises(
+            ValueError, match=r"x must be a point of finite numbers; got .* index 1"
+        ):
+            call()
+
+
+@pytest.mark.parametrize("x", [np.array([1.0 + 2j, 0.5]), ["a", "b"], [True, False], None])
+def test_an_x_that_is_not_real_numbers_raises_type_error_naming_x(x):
+    with pytest.raises(TypeError, match="x must be a point of real numbers"):
+        numerical_gradient(lambda w: np.sum(w**2), x)
+
+
+def test_an_f_returning_a_complex_number_at_a_real_point_raises_value_error():
+    with pytest.raises(ValueError, match="f must return a real number"):
+        numerical_gradient(lambda w: np.sum(w**2) + 1j, np.ones(2))
+    # a zero imaginary part is a real number
+    np.testing.assert_allclose(
+        numerical_gradient(lambda w: np.sum(w**2) + 0j, np.ones(2)), [2.0, 2.0], rtol=1e-8
+    )
 
 
 def test_a_zero_dimensional_x_works():
@@ -158,11 +213,22 @@ def test_f_returning_an_array_raises_value_error():
         numerical_gradient(lambda w: w * 2, np.ones(3))
 
 
-@pytest.mark.parametrize("h", [0.0, -1e-5, np.nan, np.inf, None, "small"])
-def test_a_bad_step_raises_value_error_naming_the_value(h):
-    with pytest.raises(ValueError, match=rf"h must be .*; got {h!r}"):
+@pytest.mark.parametrize(
+    ("h", "error"),
+    [
+        (0.0, ValueError),
+        (-1e-5, ValueError),
+        (np.nan, ValueError),
+        (np.inf, ValueError),
+        (None, TypeError),
+        ("small", TypeError),
+        (True, TypeError),
+    ],
+)
+def test_a_bad_step_raises_an_error_naming_the_value(h, error):
+    with pytest.raises(error, match=rf"h must be .*; got {h!r}"):
         numerical_gradient(smooth, X0.copy(), h=h)
-    with pytest.raises(ValueError, match=rf"h must be .*; got {h!r}"):
+    with pytest.raises(error, match=rf"h must be .*; got {h!r}"):
         gradient_check(smooth, smooth_grad, X0.copy(), h=h)
 
 
@@ -172,7 +238,7 @@ def test_an_unknown_method_raises_value_error_listing_the_methods(method):
         lambda: numerical_gradient(smooth, X0.copy(), method=method),
         lambda: gradient_check(smooth, smooth_grad, X0.copy(), method=method),
     ):
-        with pytest.raises(ValueError, match=rf"{method!r}.*forward, central, complex"):
+        with pytest.raises(ValueError, match=rf"'forward', 'central', 'complex'; got {method!r}"):
             call()
 
 
@@ -320,9 +386,12 @@ def test_the_repr_is_a_small_table_with_the_outcome():
     assert "40 more rows" in long and len(long.splitlines()) == 2 + 10 + 2
 
 
-@pytest.mark.parametrize("n_checks", [0, -3, 2.5, True, "10"])
-def test_bad_n_checks_raises_value_error_naming_the_value(n_checks):
-    with pytest.raises(ValueError, match=rf"n_checks must be .*; got {n_checks!r}"):
+@pytest.mark.parametrize(
+    ("n_checks", "error"),
+    [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError), ("10", TypeError)],
+)
+def test_bad_n_checks_raises_an_error_naming_the_value(n_checks, error):
+    with pytest.raises(error, match=rf"n_checks must be .*; got {n_checks!r}"):
         gradient_check(smooth, smooth_grad, X0.copy(), n_checks=n_checks)
 
 
@@ -335,3 +404,59 @@ def test_bad_tol_raises_value_error_naming_the_value(tol):
 def test_an_analytical_gradient_of_the_wrong_shape_raises_value_error_naming_both_shapes():
     with pytest.raises(ValueError, match=r"shape \(2,\), but x has shape \(3,\)"):
         gradient_check(smooth, lambda x: x[:2], X0.copy())
+
+
+# gradient_check: non-finite gradients and the absolute floor
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_analytical_gradient_never_passes(bad):
+    check = gradient_check(lambda w: np.sum(w**2), lambda w: np.full(3, bad), np.ones(3))
+    assert not check.passed
+    assert check.verdict == "probably wrong"
+    assert check.max_rel_error == np.inf
+    assert "FAILED" in check.table()
+
+
+def test_a_non_finite_numerical_gradient_never_passes():
+    check = gradient_check(lambda w: np.sum(w**2) * np.inf, lambda w: 2 * w, np.ones(2))
+    assert not check.passed and check.verdict == "probably wrong"
+
+
+def test_a_non_finite_value_is_infinitely_far_from_everything():
+    np.testing.assert_array_equal(
+        relative_error([np.nan, np.inf, 1.0, np.inf], [np.inf, np.inf, np.nan, 1.0]), [np.inf] * 4
+    )
+
+
+def test_a_correct_gradient_passes_at_a_minimum_by_the_absolute_floor():
+    rosenbrock = lambda w: (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2  # noqa: E731
+    check = gradient_check(rosenbrock, np.zeros(2), np.array([1.0, 1.0]))
+    assert check.numerical[0] == pytest.approx(4e-8, rel=1e-3)  # the truncation error alone
+    assert check.rel_errors[0] == 1.0
+    assert check.passed and check.verdict == "good"
+    assert check.criteria == ("absolute", "absolute")
+    # the old purely relative check failed it
+    assert not gradient_check(rosenbrock, np.zeros(2), np.array([1.0, 1.0]), atol=0).passed
+
+
+def test_a_wrong_small_gradient_still_fails_the_absolute_floor():
+    check = gradient_check(lambda w: np.sum(w**3), lambda w: 3 * w, np.array([1e-3, 2.0]))
+    assert check.criteria == ("absolute", "relative")
+    assert not check.passed
+    np.testing.assert_array_equal(check.row_passed, [False, False])
+
+
+def test_the_criterion_is_relative_where_the_gradient_is_large_next_to_the_floor():
+    check = gradient_check(smooth, smooth_grad, X0.copy(), atol=1e-7, tol=1e-5)
+    scale = np.maximum(np.abs(check.analytical), np.abs(check.numerical))
+    assert check.criteria == tuple("absolute" if s < 1e-2 else "relative" for s in scale)
+
+
+def test_the_table_says_which_criterion_judged_each_row():
+    rosenbrock = lambda w: (1 - w[0]) ** 2 + 100 * (w[1] - w[0] ** 2) ** 2  # noqa: E731
+    text = gradient_check(rosenbrock, lambda w: np.array([0.0, 1e-3]), np.array([1.0, 1.0])).table()
+    rows = text.splitlines()[2:4]
+    assert rows[0].endswith("abs") and rows[1].endswith("abs ✗")
+    assert "floor 1e-07" in text.splitlines()[0]
+    assert "judged by |a − n| <= 1e-07" in text

@@ -75,14 +75,33 @@ def test_repr_gives_the_numbers(line):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"batch_size": 0}, r"batch_size must be in \[1, 1024\]"),
-        ({"batch_size": 2.5}, "batch_size must be a whole number"),
-        ({"batch_size": 4, "n_batches": 0}, "n_batches must be a whole number >= 1"),
-        ({"batch_size": 4, "params": [np.nan, 0.0]}, "params must be one finite point"),
-        ({"batch_size": 4, "params": [[0.0, 0.0]]}, "params must be one finite point"),
+        ({"batch_size": 0}, r"batch_size must be a whole number in \[1, 1024\]"),
+        ({"batch_size": 4, "n_batches": 0}, r"n_batches must be a whole number in \[1, 100000\]"),
+        (
+            {"batch_size": 4, "n_batches": 10**6},
+            r"n_batches must be a whole number in \[1, 100000\]",
+        ),
+        ({"batch_size": 4, "seed": -1}, "seed must be a whole number >= 0"),
+        ({"batch_size": 4, "params": [np.nan, 0.0]}, "params must be a point of finite numbers"),
+        ({"batch_size": 4, "params": [[0.0, 0.0]]}, r"params must be a point of shape \(d,\)"),
     ],
 )
-def test_bad_input_is_refused_with_a_helpful_message(line, kwargs, message):
+def test_bad_values_are_refused_with_value_error(line, kwargs, message):
     kwargs = {"params": [0.0, 0.0], **kwargs}
     with pytest.raises(ValueError, match=message):
+        gradient_cloud(line, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"batch_size": 2.5}, "batch_size must be a whole number"),
+        ({"batch_size": float("inf")}, "batch_size must be a whole number"),
+        ({"batch_size": 4, "seed": 1.5}, "seed must be a whole number"),
+        ({"batch_size": 4, "params": ["a", "b"]}, "params must be a point of real numbers"),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused_with_type_error(line, kwargs, message):
+    kwargs = {"params": [0.0, 0.0], **kwargs}
+    with pytest.raises(TypeError, match=message):
         gradient_cloud(line, **kwargs)

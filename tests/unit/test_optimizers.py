@@ -1,5 +1,8 @@
 """Optimizer steppers: closed forms, hand computations, purity, validation."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -17,6 +20,8 @@ from gdviz.optimizers import (
     MomentumState,
     Nesterov,
     Newton,
+    NewtonState,
+    Optimizer,
     RMSProp,
     RMSPropState,
 )
@@ -248,7 +253,7 @@ def test_hyper_parameter_arrays_advance_many_runs_in_one_step():
 
 # validation
 
-LR_RANGE = r"lr must be finite and > 0"
+LR_RANGE = r"lr must be a finite number > 0"
 BAD_LRS = [0.0, -1.0, np.nan, np.inf, -np.inf]
 
 
@@ -273,7 +278,9 @@ BETAS = [
 def test_a_beta_outside_zero_to_one_raises_value_error_naming_parameter_value_and_range(
     cls, name, value
 ):
-    with pytest.raises(ValueError, match=rf"^{name} must be in \[0, 1\); got {value!r}$"):
+    with pytest.raises(
+        ValueError, match=rf"^{name} must be a finite number in \[0, 1\); got {value!r}$"
+    ):
         cls(lr=0.1, **{name: value})
 
 
@@ -285,7 +292,7 @@ def test_a_beta_of_zero_is_allowed(cls, name):
 @pytest.mark.parametrize("cls", [AdaGrad, RMSProp, Adam])
 @pytest.mark.parametrize("eps", [0.0, -1e-8, np.nan, np.inf])
 def test_a_bad_eps_raises_value_error_naming_parameter_value_and_range(cls, eps):
-    with pytest.raises(ValueError, match=rf"^eps must be finite and > 0; got {eps!r}$"):
+    with pytest.raises(ValueError, match=rf"^eps must be a finite number > 0; got {eps!r}$"):
         cls(lr=0.1, eps=eps)
 
 
@@ -294,10 +301,13 @@ def test_a_bad_eps_raises_value_error_naming_parameter_value_and_range(cls, eps)
     [
         (
             {"lr": np.array([[0.1], [-2.0], [0.3]])},
-            r"lr must be finite and > 0; got -2.0 \(at index \(1, 0\)",
+            r"lr must be a finite number > 0; got -2.0 \(at index \(1, 0\)",
         ),
-        ({"lr": [0.1, 0.2, np.nan]}, r"lr must be finite and > 0; got nan \(at index \(2,\)"),
-        ({"lr": 0.1, "beta1": [0.5, 1.0]}, r"beta1 must be in \[0, 1\); got 1.0 \(at index \(1,\)"),
+        ({"lr": [0.1, 0.2, np.nan]}, r"lr must be a finite number > 0; got nan \(at index \(2,\)"),
+        (
+            {"lr": 0.1, "beta1": [0.5, 1.0]},
+            r"beta1 must be a finite number in \[0, 1\); got 1.0 \(at index \(1,\)",
+        ),
     ],
 )
 def test_an_array_with_one_bad_entry_raises_value_error_naming_the_entry(kwargs, message):
@@ -305,9 +315,9 @@ def test_an_array_with_one_bad_entry_raises_value_error_naming_the_entry(kwargs,
         Adam(**kwargs)
 
 
-@pytest.mark.parametrize("lr", ["fast", [0.1, "x"], {"lr": 0.1}])
-def test_a_learning_rate_that_is_not_a_number_raises_value_error(lr):
-    with pytest.raises(ValueError, match=r"^lr must be a number or an array of numbers; got"):
+@pytest.mark.parametrize("lr", ["fast", [0.1, "x"], {"lr": 0.1}, True, None, 1j])
+def test_a_learning_rate_that_is_not_a_number_raises_type_error(lr):
+    with pytest.raises(TypeError, match=r"^lr must be a finite number > 0; got"):
         GradientDescent(lr=lr)
 
 
@@ -324,3 +334,105 @@ def test_get_builds_an_optimizer_by_short_name_and_lists_the_names_when_unknown(
     ]
     with pytest.raises(ValueError, match="unknown optimizer 'sgd'; choose one of: gd, momentum"):
         optimizers.get("sgd")
+
+
+# what the classes say about themselves, and registering a new one
+
+
+def test_every_built_in_optimizer_describes_itself():
+    from gdviz.plotting import COLORS
+
+    registry = optimizers.registry()
+    assert list(registry) == optimizers.names()
+    for name, cls in registry.items():
+        assert cls.name == name and cls.label
+        assert cls.color in COLORS and cls.color != "#F0E442"  # no yellow on cividis
+        assert cls.family in optimizers.FAMILIES
+    assert len({cls.color for cls in registry.values()}) == len(registry)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "limit"),
+    [
+        ("gd", {}, 0.2),
+        ("momentum", {"beta": 0.9}, 0.38),
+        ("nesterov", {"beta": 0.9}, 2 * 1.9 / (2.8 * 10)),
+        ("newton", {}, 2.0),
+        ("adam", {}, None),
+    ],
+)
+def test_each_class_knows_its_stability_limit(name, kwargs, limit):
+    assert optimizers.get(name, **kwargs).stability_limit(10.0)[0] == limit
+
+
+def test_a_surface_curving_down_has_no_stability_limit():
+    limit, reason = GradientDescent().stability_limit(-2.0)
+    assert limit is None and "curves down" in reason
+
+
+class _Sign(Optimizer):
+    name, label, color = "sign-test", "sign descent", "#999999"
+
+    def __init__(self, lr=0.1):
+        self.lr = lr
+
+    def init(self, params):
+        return GDState(0)
+
+    def step(self, params, grad, state, hessian=None):
+        return np.asarray(params) - self.lr * np.sign(grad), GDState(state.step + 1)
+
+
+def test_a_registered_optimizer_is_one_class_and_borrows_no_stability_limit():
+    optimizers.register(_Sign)
+    try:
+        assert "sign-test" in optimizers.names()
+        opt = optimizers.get("sign-test", lr=0.5)
+        limit, reason = opt.stability_limit(10.0)
+        assert limit is None and "sign descent has no known stability limit" == reason
+        path = descend(surfaces.get("quadratic"), opt, steps=3)
+        assert path.steps == 3
+    finally:
+        optimizers.unregister("sign-test")
+    assert "sign-test" not in optimizers.names()
+
+
+def test_importing_the_widgets_after_registering_an_optimizer_works():
+    code = (
+        "import numpy as np\n"
+        "from gdviz import optimizers\n"
+        "class Sign(optimizers.Optimizer):\n"
+        "    name, label = 'sign', 'sign descent'\n"
+        "optimizers.register(Sign)\n"
+        "import gdviz.widgets.race as race\n"
+        "print(race.OPTIMIZER_COLORS['sign'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "#999999"
+
+
+@pytest.mark.parametrize(
+    ("cls", "error", "message"),
+    [
+        (int, TypeError, "only Optimizer subclasses"),
+        (type("NoName", (Optimizer,), {}), ValueError, "name must be a non-empty string"),
+        (type("Odd", (Optimizer,), {"name": "odd", "family": "x"}), ValueError, "family must be"),
+        (type("Clash", (Optimizer,), {"name": "gd"}), ValueError, "'gd' is registered already"),
+    ],
+)
+def test_register_refuses_what_cannot_be_registered(cls, error, message):
+    with pytest.raises(error, match=message):
+        optimizers.register(cls)
+
+
+def test_the_built_ins_cannot_be_unregistered():
+    with pytest.raises(ValueError, match="built in"):
+        optimizers.unregister("adam")
+
+
+def test_newton_has_its_own_state():
+    assert isinstance(Newton().init(np.zeros(2)), NewtonState)
+    assert repr(Newton().init(None)) == "NewtonState(step=0)"

@@ -332,9 +332,11 @@ def test_load_digits_returns_copies():
     assert fresh_images[0].min() >= 0 and fresh_labels[1] == 1
 
 
-@pytest.mark.parametrize("n", [1, 0, 2.5, True])
-def test_a_bad_example_count_raises_value_error_naming_it(n):
-    with pytest.raises(ValueError, match=rf"n must be a whole number of examples >= 2; got {n!r}"):
+@pytest.mark.parametrize(
+    ("n", "error"), [(1, ValueError), (0, ValueError), (2.5, TypeError), (True, TypeError)]
+)
+def test_a_bad_example_count_raises_an_error_naming_it(n, error):
+    with pytest.raises(error, match=rf"n must be a whole number in \[2, 10000000\]; got {n!r}"):
         datasets.make_line(n=n)
 
 
@@ -347,3 +349,18 @@ def test_bad_noise_raises_value_error_naming_it(noise):
 def test_separable_classes_are_refused_with_a_value_error_that_says_why():
     with pytest.raises(ValueError, match="separable"):
         problems.LogisticRegression([-2.0, -1.0, 1.0, 2.0], [0, 0, 1, 1])
+
+
+def test_linear_regression_on_data_with_a_nan_raises_value_error_and_prints_nothing(capfd):
+    with pytest.raises(
+        ValueError, match=r"x must be a point of finite numbers; got nan at index 1"
+    ):
+        problems.LinearRegression([1, np.nan, 3], [1, 2, 3])
+    with pytest.raises(ValueError, match=r"y must be a point of finite numbers"):
+        problems.LinearRegression([1, 2, 3], [1, np.inf, 3])
+    assert capfd.readouterr() == ("", "")  # nothing from LAPACK on the real stderr
+
+
+def test_logistic_regression_on_data_with_a_nan_raises_value_error():
+    with pytest.raises(ValueError, match=r"x must be a point of finite numbers"):
+        problems.LogisticRegression([1, np.nan, 3, 4], [0, 1, 0, 1])

@@ -60,15 +60,18 @@ def test_the_start_is_never_modified():
     np.testing.assert_array_equal(start, [1.0, 1.0])
 
 
-@pytest.mark.parametrize("steps", [-1, 2.5, True, "10", None])
-def test_a_bad_step_count_raises_value_error_naming_it(steps):
-    with pytest.raises(ValueError, match=rf"steps must be a whole number >= 0; got {steps!r}"):
+@pytest.mark.parametrize(
+    ("steps", "error"),
+    [(-1, ValueError), (2.5, TypeError), (True, TypeError), ("10", TypeError), (None, TypeError)],
+)
+def test_a_bad_step_count_raises_an_error_naming_it(steps, error):
+    with pytest.raises(error, match=rf"steps must be a whole number >= 0; got {steps!r}"):
         descend(surfaces.get("booth"), GradientDescent(lr=0.01), steps=steps)
 
 
 @pytest.mark.parametrize("start", [[np.nan, 0.0], [0.0, np.inf], 3.0])
 def test_a_start_that_is_not_a_finite_point_raises_value_error(start):
-    with pytest.raises(ValueError, match="start must be a finite point"):
+    with pytest.raises(ValueError, match="start must be a"):
         descend(surfaces.get("booth"), GradientDescent(lr=0.01), start=start)
 
 
@@ -174,9 +177,9 @@ def test_divergence_emits_no_runtime_warning_for_one_run_or_many():
             grad=lambda p: 4 * p**3,
             hessian=lambda p: 12 * p[..., None, :] ** 2 * np.eye(2),
         )
-        newton = descend(quartic, Newton(), start=[1.0, 0.0], steps=3)
+        with pytest.raises(ValueError, match="the Hessian is singular"):
+            descend(quartic, Newton(), start=[1.0, 0.0], steps=3)
     assert one.diverged and many.diverged[1] and not many.diverged[0]
-    assert newton.diverged  # a singular Hessian: the Newton step is not finite
 
 
 def test_one_diverged_run_keeps_only_its_finite_prefix():
@@ -312,9 +315,16 @@ def test_every_example_is_used_once_per_epoch_of_a_run():
     assert path.steps == 15
 
 
-@pytest.mark.parametrize("batch_size", [0, -1, 201, 2.5, True, "8", None])
-def test_a_bad_batch_size_raises_value_error_that_says_so(batch_size):
-    with pytest.raises(ValueError, match=r"batch_size must be .*\[1, 200\].*; got"):
+@pytest.mark.parametrize(
+    ("batch_size", "error"),
+    [
+        *[(0, ValueError), (-1, ValueError), (201, ValueError)],
+        *[(2.5, TypeError), (True, TypeError), ("8", TypeError), (None, TypeError)],
+        *[(np.inf, TypeError), (np.nan, TypeError)],
+    ],
+)
+def test_a_bad_batch_size_raises_an_error_that_says_so(batch_size, error):
+    with pytest.raises(error, match=r"batch_size must be a whole number in \[1, 200\]; got"):
         minibatch_descend(LINE, GradientDescent(lr=0.01), batch_size=batch_size, steps=3)
 
 
@@ -329,14 +339,18 @@ def test_giving_both_or_neither_of_steps_and_epochs_raises_value_error_that_says
         minibatch_descend(LINE, GradientDescent(lr=0.01), batch_size=10, steps=steps, epochs=epochs)
 
 
-@pytest.mark.parametrize("epochs", [-1, 1.5, True])
-def test_a_bad_epoch_count_raises_value_error_naming_it(epochs):
-    with pytest.raises(ValueError, match=rf"epochs must be a whole number >= 0; got {epochs!r}"):
+@pytest.mark.parametrize(
+    ("epochs", "error"), [(-1, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_a_bad_epoch_count_raises_an_error_naming_it(epochs, error):
+    with pytest.raises(error, match=rf"epochs must be a whole number >= 0.*; got {epochs!r}"):
         minibatch_descend(LINE, GradientDescent(lr=0.01), batch_size=10, epochs=epochs)
 
 
 def test_minibatch_descend_runs_one_start_only():
-    with pytest.raises(ValueError, match=r"one start of shape \(d,\)"):
+    with pytest.raises(
+        ValueError, match=r"start must be a point of shape \(d,\); got shape \(3, 2\)"
+    ):
         minibatch_descend(
             LINE, GradientDescent(lr=0.01), start=np.zeros((3, 2)), batch_size=4, steps=2
         )
@@ -349,3 +363,164 @@ def test_a_diverging_minibatch_run_keeps_its_finite_prefix_without_warnings():
     assert path.diverged and path.diverged_at == len(path.points)
     assert np.all(np.isfinite(path.points)) and np.all(np.isfinite(path.losses))
     assert len(path.batch_losses) == len(path.examples_seen) == len(path.points)
+
+
+# bad input: a start where the loss is not finite, too much work, wrong shapes, complex values
+
+
+@pytest.mark.parametrize(
+    ("surface", "start"),
+    [
+        (Surface(lambda p: np.log(p[..., 0]), grad=lambda p: 1 / p), [-1.0, 1.0]),
+        (surfaces.get("saddle"), [1e300, 1e300]),
+        (Surface(lambda p: np.full(p.shape[:-1], np.nan)), [0.0, 0.0]),
+    ],
+    ids=["log of a negative number", "overflow", "all NaN"],
+)
+def test_a_start_where_the_loss_is_not_finite_raises_value_error_naming_the_start(surface, start):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the surfaces' own numpy warnings, not descend's
+        with pytest.raises(ValueError, match=r"start must be a point where the loss .* finite"):
+            descend(surface, GradientDescent(lr=0.1), start=start, steps=5)
+
+
+def test_a_stack_of_starts_names_the_run_whose_start_is_not_finite():
+    saddle = surfaces.get("saddle")
+    with pytest.raises(ValueError, match=r"\(run 1\)"):
+        descend(saddle, GradientDescent(lr=0.1), start=[[1.0, 1.0], [1e300, 1e300]], steps=5)
+
+
+def test_a_non_finite_start_for_minibatch_descend_raises_value_error():
+    with pytest.raises(ValueError, match="start must be a point of finite numbers"):
+        minibatch_descend(LINE, GradientDescent(lr=0.1), start=[np.nan, 0.0], steps=3)
+
+
+def test_more_work_than_the_maximum_is_refused_at_once_saying_the_bound():
+    from gdviz.runs import MAX_MINIBATCH_STEPS
+
+    bowl = surfaces.get("quadratic")
+    with pytest.raises(
+        ValueError, match=r"steps × runs × d must be <= 2_000_000 .*10_000_000 steps"
+    ):
+        descend(bowl, GradientDescent(lr=0.1), steps=10**7)
+    lrs = np.full((11, 1), 0.1)
+    with pytest.raises(ValueError, match=r"100_000 steps × 11 runs × 2 coordinates = 2_200_000"):
+        descend(bowl, GradientDescent(lr=lrs), steps=100_000)
+    with pytest.raises(ValueError, match=r"5_000 steps × 1 run × 650 coordinates"):
+        descend(DIGITS, GradientDescent(lr=0.1), steps=5_000)
+    big = problems.linear_regression(n=100_000)
+    with pytest.raises(
+        ValueError, match=r"steps × runs × \(n \+ batch_size\) × d must be <= 1e\+10"
+    ):
+        descend(big, GradientDescent(lr=0.1), steps=100_000)
+    with pytest.raises(ValueError, match=r"steps must be a whole number in \[0, 250000\] or None"):
+        minibatch_descend(
+            LINE, GradientDescent(lr=0.1), batch_size=1, steps=MAX_MINIBATCH_STEPS + 1
+        )
+    with pytest.raises(ValueError, match=r"epochs must be at most 1_250 with batch_size=1"):
+        minibatch_descend(LINE, GradientDescent(lr=0.1), batch_size=1, epochs=10**5)
+    with pytest.raises(ValueError, match=r"3_100 steps × 1 run × 650 coordinates"):
+        minibatch_descend(DIGITS, GradientDescent(lr=0.1), batch_size=32, steps=3_100)
+    big = problems.linear_regression(n=100_000)
+    with pytest.raises(
+        ValueError, match=r"steps × runs × \(n \+ batch_size\) × d must be <= 1e\+10"
+    ):
+        minibatch_descend(big, GradientDescent(lr=0.1), batch_size=32, steps=100_000)
+
+
+def test_the_largest_descend_allowed_is_accepted():
+    lrs = np.full((1000, 1), 0.1)
+    path = descend(surfaces.get("quadratic"), GradientDescent(lr=lrs), steps=1000)
+    assert path.points.shape == (1001, 1000, 2)
+
+
+def test_an_lr_array_that_does_not_fit_the_start_raises_value_error_naming_lr():
+    with pytest.raises(ValueError, match=r"lr has shape \(3,\), which does not fit a start"):
+        descend(surfaces.get("booth"), GradientDescent(lr=[0.1, 0.2, 0.3]), steps=2)
+
+
+@pytest.mark.parametrize(
+    ("surface", "message"),
+    [
+        (Surface(lambda p: np.zeros(3), grad=lambda p: p), r"loss of shape \(3,\)"),
+        (Surface(lambda p: p[..., 0], grad=lambda p: p[..., 0]), r"gradient of shape \(\)"),
+    ],
+)
+def test_a_surface_returning_the_wrong_shape_raises_value_error_saying_so(surface, message):
+    with pytest.raises(ValueError, match=message):
+        descend(surface, GradientDescent(lr=0.1), start=[1.0, 1.0], steps=2)
+
+
+def test_a_complex_valued_surface_raises_type_error_without_warnings():
+    complex_bowl = Surface(lambda p: np.sum(p * p, -1) + 1j, grad=lambda p: 2 * p + 0j)
+    with pytest.raises(TypeError, match="custom returned a complex loss"):
+        descend(complex_bowl, GradientDescent(lr=0.1), start=[1.0, 1.0], steps=3)
+
+
+# where the run ends: minimum, maximum or saddle point
+
+
+def test_newton_on_the_saddle_says_it_ended_at_a_saddle_point():
+    path = descend(surfaces.get("saddle"), Newton(), steps=5)
+    assert path.stationary == "saddle point"
+    np.testing.assert_allclose(path.end_eigenvalues, [-2.0, 2.0])
+    assert "ends at a saddle point, not a minimum (Hessian eigenvalues -2, 2)" in repr(path)
+
+
+def test_newton_from_himmelblaus_default_start_says_it_ended_at_the_local_maximum():
+    path = descend(surfaces.get("himmelblau"), Newton(), steps=50)
+    assert path.stationary == "maximum"
+    assert np.all(path.end_eigenvalues < 0)
+    assert "ends at a maximum, not a minimum" in repr(path)
+
+
+def test_a_run_that_reaches_a_minimum_says_minimum_and_its_repr_is_unchanged():
+    path = descend(surfaces.get("quadratic"), GradientDescent(lr=0.1), steps=400)
+    assert path.stationary == "minimum"
+    assert repr(path).endswith("→ 0)") or "not a minimum" not in repr(path)
+
+
+def test_a_run_that_has_not_arrived_has_no_stationary_point():
+    path = descend(surfaces.get("rosenbrock"), GradientDescent(lr=1e-4), steps=10)
+    assert path.stationary is None and path.end_eigenvalues is None
+
+
+def test_a_singular_hessian_makes_newton_raise_value_error_naming_the_point():
+    flat = Surface(
+        lambda p: p[..., 0] ** 2, grad=lambda p: np.stack([2 * p[..., 0], 0 * p[..., 1]], -1)
+    )
+    with pytest.raises(ValueError, match=r"the Hessian is singular at \[1. 1.\]"):
+        descend(flat, Newton(), start=[1.0, 1.0], steps=2)
+
+
+def test_a_singular_hessian_in_three_dimensions_raises_the_same_value_error():
+    opt = Newton()
+    with pytest.raises(ValueError, match="Newton needs an invertible Hessian"):
+        opt.step(np.ones(3), np.ones(3), opt.init(None), hessian=np.zeros((3, 3)))
+
+
+# progress
+
+
+def test_no_progress_bar_and_nothing_on_stderr_in_tests(capsys):
+    descend(surfaces.get("quadratic"), GradientDescent(lr=0.1), steps=2000)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_long_run_shows_a_progress_bar_when_asked(monkeypatch, capsys):
+    from gdviz import runs
+
+    monkeypatch.setattr(runs, "PROGRESS", True)
+    monkeypatch.setattr(runs, "PROGRESS_AFTER", 0.0)  # every run counts as long
+    path = descend(surfaces.get("quadratic"), GradientDescent(lr=0.01), steps=3000)
+    assert path.steps == 3000
+    err = capsys.readouterr().err
+    assert "descend (quadratic)" in err and "3000" in err
+
+
+def test_a_short_run_shows_no_progress_bar_even_when_asked(monkeypatch, capsys):
+    from gdviz import runs
+
+    monkeypatch.setattr(runs, "PROGRESS", True)
+    descend(surfaces.get("quadratic"), GradientDescent(lr=0.01), steps=3000)
+    assert capsys.readouterr().err == ""

@@ -242,7 +242,9 @@ def test_get_with_an_unknown_parameter_raises_value_error_naming_it():
 
 @pytest.mark.parametrize("condition", [0.5, 0.0, -2.0, np.nan, np.inf])
 def test_quadratic_rejects_a_condition_number_that_is_not_finite_and_at_least_one(condition):
-    with pytest.raises(ValueError, match=rf"condition must be finite and >= 1; got {condition!r}"):
+    with pytest.raises(
+        ValueError, match=rf"condition must be a finite number >= 1; got {condition!r}"
+    ):
         surfaces.get("quadratic", condition=condition)
 
 
