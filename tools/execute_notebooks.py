@@ -34,6 +34,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # Inherited by each kernel: stable set/dict ordering of str hashes, fixed dates in saved files.
+# GDVIZ_PROGRESS=0: no progress bar, whose appearance depends on the machine's speed.
 # OPENBLAS_NUM_THREADS=1: on 2 shared cores a second BLAS thread makes small matrix products
 # 15-50x slower (measured on lesson 06's training loop), and run times erratic.
 KERNEL_ENV = {
@@ -41,6 +42,7 @@ KERNEL_ENV = {
     "SOURCE_DATE_EPOCH": "0",
     "JUPYTER_PLATFORM_DIRS": "1",
     "OPENBLAS_NUM_THREADS": "1",
+    "GDVIZ_PROGRESS": "0",
 }
 
 

@@ -32,6 +32,7 @@ CELL_TIMEOUT = float(os.environ.get("GDVIZ_NB_CELL_TIMEOUT", "120"))
 NBVAL_DEFAULT_CELL_TIMEOUT = 2000.0  # nbval's own default: means "not given on the command line"
 
 # Same as tools/execute_notebooks.py (a test checks they agree).
+# GDVIZ_PROGRESS=0: no progress bar, whose appearance depends on the machine's speed.
 # OPENBLAS_NUM_THREADS=1: on 2 shared cores a second BLAS thread makes small matrix products
 # 15-50x slower (measured on lesson 06's training loop), and run times erratic.
 KERNEL_ENV = {
@@ -39,6 +40,7 @@ KERNEL_ENV = {
     "SOURCE_DATE_EPOCH": "0",
     "JUPYTER_PLATFORM_DIRS": "1",
     "OPENBLAS_NUM_THREADS": "1",
+    "GDVIZ_PROGRESS": "0",
 }
 
 # Output MIME types never compared. Pictures vary with fonts, freetype and backend versions;

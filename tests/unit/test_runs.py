@@ -524,3 +524,14 @@ def test_a_short_run_shows_no_progress_bar_even_when_asked(monkeypatch, capsys):
     monkeypatch.setattr(runs, "PROGRESS", True)
     descend(surfaces.get("quadratic"), GradientDescent(lr=0.01), steps=3000)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", False), ("1", True), ("", None)])
+def test_the_progress_variable_sets_progress_at_import(value, expected):
+    import subprocess
+    import sys
+
+    code = "import gdviz.runs as r; print(r.PROGRESS)"
+    env = {"GDVIZ_PROGRESS": value, "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == str(expected), out.stderr
