@@ -260,7 +260,7 @@ class GradientCheck:
         ]
         for i in order:
             index = ",".join(str(j) for j in self.indices[i])
-            test = ("abs" if criteria[i] == "absolute" else "rel") + ("" if ok[i] else " ✗")
+            test = ("abs" if criteria[i] == "absolute" else "rel") + ("" if ok[i] else " FAIL")
             lines.append(
                 f"{index:>10}  {self.analytical[i]:>13.6g}  {self.numerical[i]:>13.6g}"
                 f"  {self.rel_errors[i]:>10.2e}  {self.abs_errors[i]:>10.2e}  {test}"
