@@ -139,8 +139,16 @@ class Surface:
         return 0.5 * (hess + np.swapaxes(hess, -1, -2))
 
     def __repr__(self) -> str:
+        # Plain text for print() and consoles; Jupyter shows the formula from _repr_latex_.
         gradient = "numerical (central differences)" if self.grad_is_numerical else "analytical"
-        return f"Surface({self.name!r}: {self.latex}; gradient {gradient})"
+        (x0, x1), (y0, y1) = self.domain
+        return (
+            f"Surface({self.name!r}, plotted on [{x0:g}, {x1:g}] × [{y0:g}, {y1:g}], "
+            f"gradient {gradient})"
+        )
+
+    def _repr_latex_(self) -> str:
+        return f"$\\text{{{self.name}}}:\\quad f(x, y) = {self.latex}$"
 
 
 def _central_difference(f: Callable, p: np.ndarray) -> np.ndarray:

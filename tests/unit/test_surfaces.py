@@ -302,3 +302,11 @@ def test_a_custom_surface_rejects_an_empty_domain(domain):
 def test_a_custom_surface_rejects_a_non_callable():
     with pytest.raises(ValueError, match="f must be a callable"):
         Surface(3.0)
+
+
+def test_print_shows_plain_text_and_jupyter_gets_the_formula_as_latex():
+    tilted = surfaces.get("quadratic", condition=10, angle=30)
+    assert "\\" not in repr(tilted) and "$" not in repr(tilted)
+    assert repr(tilted) == "Surface('quadratic', plotted on [-2, 2] × [-2, 2], gradient analytical)"
+    latex = tilted._repr_latex_()
+    assert latex.startswith("$") and latex.endswith("$") and tilted.latex in latex
