@@ -105,6 +105,21 @@ def directional_slope(surface: Surface, point, angle_degrees) -> DirectionalSlop
     return DirectionalSlope(p, angle, u, g, float(g @ u), steepest)
 
 
+NEARLY_FLAT = 1e-3
+"""A gradient shorter than this fraction of its median length on the map counts as flat."""
+
+
+def _shown(slope: float, steepest: float) -> float:
+    """The slope as printed: 0 where it is only rounding noise next to the steepest slope."""
+    return 0.0 if abs(slope) <= 1e-12 * max(1.0, steepest) else slope
+
+
+def _median_gradient_length(surface: Surface) -> float:
+    (x0, x1), (y0, y1) = surface.domain
+    grid = np.stack(np.meshgrid(np.linspace(x0, x1, 41), np.linspace(y0, y1, 41)), -1)
+    return float(np.median(np.linalg.norm(surface.grad(grid), axis=-1)))
+
+
 def _resolve_surface(surface) -> Surface:
     if isinstance(surface, Surface):
         return surface
@@ -158,6 +173,7 @@ class DirectionExplorer(Explorer):
         backend: str | None = None,
     ) -> None:
         self.surface = _resolve_surface(surface)
+        self._typical_gradient = _median_gradient_length(self.surface)
         self.contour_scale = contour_scale
         (x0, x1), (y0, y1) = self.surface.domain
         self.reach = 0.15 * min(x1 - x0, y1 - y0) if reach is None else float(reach)
@@ -379,7 +395,7 @@ class DirectionExplorer(Explorer):
         self._tangent.set_data(t, height + r.slope * t)
         self._slice_dot.set_data([0.0], [height])
         self._slice_text.set_text(
-            f"θ = {r.angle:.0f}°\nslope ∇f·u = {r.slope:+.2f}\n"
+            f"θ = {r.angle:.0f}°\nslope ∇f·u = {_shown(r.slope, r.steepest_slope):+.2f}\n"
             f"(steepest: ±|∇f| = ±{r.steepest_slope:.2f})"
         )
         # off the slice, the tangent and the dot, whichever way they run
@@ -392,8 +408,11 @@ class DirectionExplorer(Explorer):
     def _describe(self) -> str:
         r = self.result
         off = (r.angle - r.steepest_angle + 180) % 360 - 180  # in (−180, 180]
+        flat = r.steepest_slope < NEARLY_FLAT * self._typical_gradient
         if r.steepest_slope == 0:
             where = "∇f = 0 here: flat in every direction"
+        elif flat:
+            where = f"|∇f| = {r.steepest_slope:.1g}: nearly flat, every direction's slope is tiny"
         elif abs(off) < 0.5:
             where = "along ∇f: the steepest way up"
         elif abs(abs(off) - 180) < 0.5:
@@ -402,8 +421,10 @@ class DirectionExplorer(Explorer):
             where = "along the contour: flat"
         else:
             where = f"{abs(off):.0f}° from ∇f"
-        text = f"θ = {r.angle:.0f}° ({where}): slope ∇f·u = {r.slope:+.3g}"
-        if r.steepest_slope == 0:
+        text = (
+            f"θ = {r.angle:.0f}° ({where}): slope ∇f·u = {_shown(r.slope, r.steepest_slope):+.3g}"
+        )
+        if flat:
             return text
         g = r.gradient
         return f"{text}; ∇f = ({g[0]:.3g}, {g[1]:.3g}) points at {r.steepest_angle:.0f}°"

@@ -166,3 +166,18 @@ def test_the_slice_readout_of_the_static_picture_stays_off_the_curves():
         inside = (box.x0 <= drawn[:, 0]) & (drawn[:, 0] <= box.x1)
         inside &= (box.y0 <= drawn[:, 1]) & (drawn[:, 1] <= box.y1)
         assert not np.any(inside), angle
+
+
+def test_a_slope_that_is_only_rounding_noise_is_printed_as_zero():
+    bowl = surfaces.get("quadratic", condition=1)
+    s = DirectionExplorer(bowl, point=(1.0, 0.0), angle=90.0, backend="inline")
+    assert s.result.slope != 0.0  # cos 90° in floating point
+    assert "slope ∇f·u = +0;" in s.status.value and "e-" not in s.status.value.split(";")[0]
+
+
+def test_a_tiny_gradient_near_a_hill_top_gets_no_direction():
+    himmelblau = surfaces.get("himmelblau")
+    hill_top = (-0.270845, -0.923039)  # the local maximum, to six decimals
+    s = DirectionExplorer(himmelblau, point=hill_top, angle=65.0, backend="inline")
+    assert 0 < s.result.steepest_slope < 1e-4
+    assert "from ∇f" not in s.summary() and "nearly flat" in s.summary()
