@@ -143,6 +143,9 @@ function button(label, className, title) {
 
 function render({ model, el }) {
   el.classList.add("gdviz-scene");
+  // keys pressed here move our sliders and type into our entries, not JupyterLab's cells
+  el.dataset.lmSuppressShortcuts = "true";
+  el.addEventListener("keydown", (event) => event.stopPropagation());
   const slider = model.get("slider");
   const name = slider.name || "value";
 
