@@ -1,30 +1,34 @@
-"""Key press → first visible change, in a real browser, for the browser-drawn DescentExplorer.
+"""Key press → first visible change, in a real browser, for DescentExplorer: new design and old.
 
-Run it with ``.venv/bin/python benchmarks/bench_browser_latency.py`` (or ``make bench``).
-It starts a private JupyterLab on 127.0.0.1 and Debian's Chromium (the browser tests'
-harness, ``tests/browser/conftest.py``), opens a generated notebook that displays
-``gdviz.widgets.DescentExplorer()`` and measures, with ``performance.now()`` in the page:
+Run it with ``.venv/bin/python benchmarks/bench_browser_latency.py [--old CHECKOUT]`` (or
+``make bench``). It starts a private JupyterLab on 127.0.0.1 and Debian's Chromium (the
+browser tests' harness, ``tests/browser/conftest.py``), opens a generated notebook that
+displays ``DescentExplorer(steps=200)`` and measures:
 
-- **key press → first visible change**: a ``keydown`` on the step-size slider (or the
-  frame slider) until the first animation frame at which the path canvas's pixels differ
-  from those before the press (``getImageData``), ``PRESSES`` presses each, alone and
-  with two busy CPU-bound processes beside it;
-- **Play**: frames drawn per second from Play to the last of 200 frames;
-- **a 200-event drag** (200 ArrowRight presses, one per animation frame): how many
-  messages the kernel sent to the browser meanwhile (the picture waits for none of them:
-  it is drawn from the precomputed stops) and the kernel's CPU seconds for it.
+- **key press → first visible change**: real key presses (ArrowRight, ArrowLeft in turn) on
+  the focused step-size or frame slider, from the ``keydown`` (a capturing listener) to the
+  first animation frame at which the path canvas's pixels differ from those before the
+  press (``getImageData``), ``PRESSES`` presses each, alone and with two busy CPU-bound
+  processes beside it;
+- **Play**: frames drawn per second from Play to the last of 200 frames (new design);
+- **a 200-event drag** (200 key presses sent without waiting for the picture): the comm
+  messages the kernel sent to the browser meanwhile, and the kernel's CPU seconds for it.
 
-``steps`` is not in the table: a change of ``steps`` computes new runs in the kernel (see
-the unit tests), so it is not a browser-only change. It prints one markdown table.
-Exits 0 whatever it measures; 1 only if it cannot measure.
+With ``--old CHECKOUT`` (a worktree of the previous design, e.g.
+``git worktree add /work/wt-old 730ae6d``) the same is measured with that checkout's gdviz
+imported by the kernel (``PYTHONPATH``), side by side in one table. ``steps`` is not in
+the table: a change of ``steps`` computes new runs in the kernel (``bench_widgets.py``
+times it). Exits 0 whatever it measures; 1 only if it cannot measure.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbformat.v4 import new_code_cell, new_notebook
@@ -36,73 +40,85 @@ from tests.browser.conftest import CHROMIUM, Lab, launch_chromium, running_lab  
 
 PRESSES = 30
 DRAG_EVENTS = 200
+SETTLE_MS = 300  # between presses: the previous update is done, kernel included
 
 KERNEL_CODE = """\
 import time
+from ipykernel.comm import Comm
 from gdviz.widgets import DescentExplorer
 
 explorer = DescentExplorer(steps=200)
 _sent = [0]
-_send = explorer.scene.comm.send
+_publish = Comm.publish_msg
 
-def _counting_send(*args, **kwargs):
+def _counting(self, *args, **kwargs):
     _sent[0] += 1
-    return _send(*args, **kwargs)
+    return _publish(self, *args, **kwargs)
 
-explorer.scene.comm.send = _counting_send
+Comm.publish_msg = _counting
 explorer
 """
 
-# Resolves to ms from the keydown to the first frame whose pixels differ.
-_JS_PRESS = """async ([selector, key]) => {
-  const input = document.querySelector(selector);
-  const canvas = document.querySelector('.gdviz-panel-0 canvas');
+
+@dataclass(frozen=True)
+class Design:
+    """Where one design's controls and picture are in the page."""
+
+    name: str
+    step_size: str  # what has the keyboard focus for a step-size key press
+    frame: str
+    canvas: str  # the canvas whose pixels change
+
+
+NEW = Design(
+    "new (browser-drawn)",
+    "input.gdviz-control-step_size",
+    "input.gdviz-control-frame",
+    ".gdviz-panel-0 canvas",
+)
+OLD = Design(
+    "old (ipympl, 730ae6d)",
+    ".gdviz-control-step_size .noUi-handle",
+    ".gdviz-control-frame .noUi-handle",
+    ".jupyter-matplotlib-canvas-div canvas",
+)
+
+# Arms the measurement: at the next keydown, time until the first animation frame at which
+# the canvas's pixels differ from those now. The result lands in window.__gdvizLatency.
+_JS_ARM = """(selector) => {
+  const canvas = document.querySelector(selector);
   const ctx = canvas.getContext('2d');
   const pixels = () => ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   const before = pixels();
+  window.__gdvizLatency = null;
   const changed = () => {
     const now = pixels();
-    for (let i = 0; i < now.length; i += 4) if (now[i + 3] !== before[i + 3] || now[i] !== before[i]) return true;
+    if (now.length !== before.length) return true;
+    for (let i = 0; i < now.length; i++) if (now[i] !== before[i]) return true;
     return false;
   };
-  input.focus();
-  const start = performance.now();
-  input.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-  // a real key moves the range by one step and fires 'input'; do what the browser does
-  const step = key === 'ArrowRight' ? 1 : -1;
-  input.value = String(Number(input.value) + step);
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  for (let i = 0; i < 120; i++) {
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    if (changed()) return performance.now() - start;
-  }
-  return NaN;
+  document.addEventListener('keydown', () => {
+    const start = performance.now();
+    const poll = () => {
+      if (changed()) window.__gdvizLatency = performance.now() - start;
+      else if (performance.now() - start > 5000) window.__gdvizLatency = NaN;
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  }, { capture: true, once: true });
 }"""
 
 _JS_PLAY = """async () => {
-  const frame = document.querySelector('input.gdviz-control-frame');
-  frame.value = '0';
-  frame.dispatchEvent(new Event('input', { bubbles: true }));
-  await new Promise((resolve) => requestAnimationFrame(resolve));
   const scene = document.querySelector('.gdviz-scene');
+  const frame = document.querySelector('input.gdviz-control-frame');
   const seen = new Set();
   const start = performance.now();
   document.querySelector('.gdviz-play').click();
-  while (Number(frame.value) < Number(frame.max)) {
+  while (Number(frame.value) < Number(frame.max) || seen.size < 2) {
     await new Promise((resolve) => requestAnimationFrame(resolve));
     seen.add(scene.dataset.frame);
   }
   return { frames: seen.size, seconds: (performance.now() - start) / 1000 };
-}"""
-
-_JS_DRAG = """async (events) => {
-  const input = document.querySelector('input.gdviz-control-step_size');
-  input.value = '0';
-  for (let i = 0; i < events; i++) {
-    input.value = String(i % Number(input.max));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-  }
 }"""
 
 
@@ -130,32 +146,43 @@ def _kernel_value(lab: Lab, expression: str) -> float:
     return float(page.evaluate("() => window.__gdvizValue"))
 
 
-def _presses(page, selector: str) -> list[float]:
+def _presses(page, design: Design, control: str) -> list[float]:
+    """Real key presses (ArrowRight, ArrowLeft in turn) on a focused control."""
+    target = page.locator(control).first
+    target.focus()
     times = []
     for i in range(PRESSES):
-        key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-        times.append(page.evaluate(_JS_PRESS, [selector, key]))
-        page.wait_for_timeout(50)
+        page.evaluate(_JS_ARM, design.canvas)
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_function("() => window.__gdvizLatency !== null", timeout=30_000)
+        times.append(page.evaluate("() => window.__gdvizLatency"))
+        page.wait_for_timeout(SETTLE_MS)
     return times
+
+
+def _drag(page, design: Design) -> None:
+    """DRAG_EVENTS key presses on the step-size control, without waiting for the picture."""
+    page.locator(design.step_size).first.focus()
+    for i in range(DRAG_EVENTS):
+        page.keyboard.press("ArrowRight" if (i // 50) % 2 == 0 else "ArrowLeft")
 
 
 def _stats(times: list[float]) -> str:
     ordered = sorted(times)
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
-    return f"{statistics.median(ordered):.1f} | {p90:.1f} | {max(ordered):.1f}"
+    return f"{statistics.median(ordered):.0f} / {p90:.0f} / {max(ordered):.0f}"
 
 
-def main() -> int:
-    if not CHROMIUM.exists():
-        print(f"no Chromium at {CHROMIUM}")
-        return 1
+def measure(design: Design, source: Path) -> dict:
+    """Every figure of the table for one design, with its gdviz imported from ``source``."""
+    os.environ["PYTHONPATH"] = str(source)  # the kernel imports this checkout's gdviz
     from playwright.sync_api import sync_playwright
 
     notebook = new_notebook(
         cells=[new_code_cell(KERNEL_CODE)],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
     )
-    rows = []
+    figures: dict = {}
     with tempfile.TemporaryDirectory() as base, running_lab(Path(base)) as server:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
@@ -163,47 +190,71 @@ def main() -> int:
             lab = Lab(page=page, server=server)
             lab.open(server.add_notebook(notebook, "bench.ipynb"))
             lab.run_all_and_wait()
-            page.locator(".gdviz-panel-0 canvas").wait_for(state="visible")
-            page.wait_for_timeout(1000)
+            page.locator(design.canvas).first.wait_for(state="visible")
+            page.wait_for_timeout(1500)
             for label, load in (("idle", 0), ("2 busy processes", 2)):
                 stop = multiprocessing.Event()
                 workers = [multiprocessing.Process(target=_busy, args=(stop,)) for _ in range(load)]
                 for worker in workers:
                     worker.start()
                 try:
-                    for name, selector in (
-                        ("step size", "input.gdviz-control-step_size"),
-                        ("frame", "input.gdviz-control-frame"),
-                    ):
-                        rows.append((f"{name}, {label}", _stats(_presses(page, selector))))
+                    for name, control in (("step size", design.step_size), ("frame", design.frame)):
+                        figures[f"{name}, {label}"] = _presses(page, design, control)
                 finally:
                     stop.set()
                     for worker in workers:
                         worker.join()
             lab.wait_for_idle()
-            play = page.evaluate(_JS_PLAY)
-            lab.wait_for_idle()
+            if design is NEW:
+                figures["play"] = page.evaluate(_JS_PLAY)
+                lab.wait_for_idle()
             sent_before = _kernel_value(lab, "_sent[0]")
             cpu_before = _kernel_value(lab, "time.process_time()")
-            page.evaluate(_JS_DRAG, DRAG_EVENTS)
+            _drag(page, design)
             lab.wait_for_idle()
-            page.wait_for_timeout(1000)
+            page.wait_for_timeout(2000)
+            lab.wait_for_idle()
             cpu_after = _kernel_value(lab, "time.process_time()")
             sent_after = _kernel_value(lab, "_sent[0]")
+            figures["messages"] = sent_after - sent_before
+            figures["cpu"] = cpu_after - cpu_before
             browser.close()
-    print("| DescentExplorer in JupyterLab (Chromium) | median ms | p90 ms | worst ms |")
-    print("| --- | --- | --- | --- |")
-    for name, stats in rows:
-        print(f"| key press → first visible change: {name} | {stats} |")
-    fps = play["frames"] / play["seconds"]
+    return figures
+
+
+def main() -> int:
+    if not CHROMIUM.exists():
+        print(f"no Chromium at {CHROMIUM}")
+        return 1
+    old = Path(sys.argv[sys.argv.index("--old") + 1]) if "--old" in sys.argv else None
+    results = {NEW.name: measure(NEW, ROOT)}
+    if old is not None:
+        results[OLD.name] = measure(OLD, old)
+    names = list(results)
     print(
-        f"| Play: {play['frames']} frames in {play['seconds']:.2f} s = {fps:.0f} frames/s | | | |"
+        f"DescentExplorer (200 steps) in JupyterLab, Chromium; {PRESSES} real key presses each; "
+        "ms as median / p90 / worst"
     )
-    # the two print cells' own replies are messages too: not counted (read before/after)
+    print()
+    print("| measurement | " + " | ".join(names) + " |")
+    print("| --- |" + " --- |" * len(names))
+    for key in results[NEW.name]:
+        if key in ("play", "messages", "cpu"):
+            continue
+        cells = [_stats(r[key]) if key in r else "—" for r in results.values()]
+        print(f"| key press → first visible change: {key} | " + " | ".join(cells) + " |")
+    play = results[NEW.name]["play"]
+    cells = [f"{play['frames'] / play['seconds']:.0f} frames/s ({play['frames']} frames)"]
+    cells += ["—"] * (len(names) - 1)
+    print("| Play, frames drawn per second | " + " | ".join(cells) + " |")
+    cells = [f"{r['messages']:.0f}" for r in results.values()]
     print(
-        f"| {DRAG_EVENTS}-event drag: messages the kernel sent to the picture meanwhile: "
-        f"{sent_after - sent_before:.0f}; kernel CPU {cpu_after - cpu_before - 0:.3f} s | | | |"
+        f"| kernel→browser comm messages during a {DRAG_EVENTS}-event drag | "
+        + " | ".join(cells)
+        + " |"
     )
+    cells = [f"{r['cpu']:.2f} s" for r in results.values()]
+    print(f"| kernel CPU for a {DRAG_EVENTS}-event drag | " + " | ".join(cells) + " |")
     return 0
 
 

@@ -5,8 +5,8 @@ a kernel (the venv's ``python3`` kernelspec), runs the measurements there and pr
 markdown table of medians:
 
 (a) a step-size change arriving from the browser (a drag or a key: the scene's ``stop`` and
-    ``value`` set as the browser's message sets them): the kernel only looks the run up,
-    and nothing is sent back; the browser had drawn it already;
+    ``value`` set as the browser's message sets them): the kernel only looks the run up
+    and updates its readouts; the browser has drawn it already;
 (b) a step size typed between two stops: run by the kernel and sent as one extra path;
 (c) ``steps`` changed (every stop's run computed anew, both static layers re-rendered);
 (d) a surface switch (the same, with new contours);
@@ -132,7 +132,7 @@ def main() -> int:
     print("| kernel work | median ms |")
     print("| --- | --- |")
     print(
-        f"| (a) step-size change from the browser (a look-up; nothing sent back) | {r['browser']:.2f} |"
+        f"| (a) step-size change from the browser (a look-up; the picture does not wait for it) | {r['browser']:.2f} |"
     )
     print(f"| (b) step size typed between stops (one run, one extra path) | {r['typed']:.1f} |")
     print(f"| (c) steps changed (every stop's run, both PNGs) | {r['steps']:.0f} |")

@@ -24,6 +24,7 @@ Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -376,23 +377,30 @@ class DescentExplorer(SceneExplorer):
 
     # the scene --------------------------------------------------------------------
 
-    def _build_scene(self) -> None:
-        """New figures for the current surface: contours, path, loss axes (no loss scale yet)."""
+    def _build_scene(self) -> list[int]:
+        """Figures for the current state: the contours anew if the surface changed, the
+        loss axes anew always (their scale is set by :meth:`_fit_axes`). Returns the
+        indices of the panels built anew."""
         colour = plotting.COLORS[1]
+        rebuilt = [1]
+        if self._contour_surface is not self.surface:
+            self._contour_surface = self.surface
+            rebuilt = [0, 1]
+            with plotting.projector_style():
+                self._contour_figure = Figure(figsize=(4.9, 4.2), layout="constrained")
+                self._ax = self._contour_figure.subplots()
+                plotting.contour(self._ax, self.surface)
+                self._path = plotting.PathArtist(self._ax, color=colour, label="path")
+                self._status_text = self._ax.text(
+                    0.02,
+                    0.97,
+                    "",
+                    transform=self._ax.transAxes,
+                    va="top",
+                    fontsize=12,
+                    bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85},
+                )
         with plotting.projector_style():
-            contours = Figure(figsize=(4.9, 4.2), layout="constrained")
-            self._ax = contours.subplots()
-            plotting.contour(self._ax, self.surface)
-            self._path = plotting.PathArtist(self._ax, color=colour, label="path")
-            self._status_text = self._ax.text(
-                0.02,
-                0.97,
-                "",
-                transform=self._ax.transAxes,
-                va="top",
-                fontsize=12,
-                bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85},
-            )
             losses = Figure(figsize=(4.2, 4.2), layout="constrained")
             self._loss_ax = losses.subplots()
             (self._loss_line,) = self._loss_ax.plot([], [], color=colour)
@@ -404,13 +412,16 @@ class DescentExplorer(SceneExplorer):
             self._loss_ax.set_title("loss at each step")
             self._loss_ax.grid(True, which="major", alpha=0.3)
         self.set_panels(
-            (contours, self._path.artists, [self._status_text]),
+            (self._contour_figure, self._path.artists, [self._status_text]),
             (losses, [self._loss_line, self._loss_marker], []),
         )
         self.scene.tracks = [
             {"panel": 0, "kind": "path", "x": "x", "y": "y", "colour": colour},
             {"panel": 1, "kind": "curve", "x": None, "y": "loss", "colour": colour},
         ]
+        return rebuilt
+
+    _contour_surface = None
 
     # the numbers ------------------------------------------------------------------
 
@@ -477,17 +488,22 @@ class DescentExplorer(SceneExplorer):
             anchor=math.log10(value if limit is None else limit),
         )
 
-    def _words(self, run: Path, lr: float) -> tuple[str, str]:
-        """The readout beside the slider and the status line, for a run at ``lr``."""
+    def _limit_words(self) -> tuple[float | None, str]:
+        """The stability limit and how the readout names it (the same for every stop)."""
         limit, formula = self._limit()
         if limit is None:
-            readout = f"lr = {lr:.3g}; {formula}"
+            return None, formula
+        where = "" if has_constant_curvature(self.surface) else ", from the Hessian at the start"
+        value = f"{formula} = {limit:.3g}" if "λ" in formula else formula
+        return limit, f"{value}{where}"
+
+    def _words(self, run: Path, lr: float, limit_words=None) -> tuple[str, str]:
+        """The readout beside the slider and the status line, for a run at ``lr``."""
+        limit, words = self._limit_words() if limit_words is None else limit_words
+        if limit is None:
+            readout = f"lr = {lr:.3g}; {words}"
         else:
-            where = (
-                "" if has_constant_curvature(self.surface) else ", from the Hessian at the start"
-            )
-            value = f"{formula} = {limit:.3g}" if "λ" in formula else formula
-            readout = f"lr = {lr / limit:.3g} × limit ({value}{where})"
+            readout = f"lr = {lr / limit:.3g} × limit ({words})"
         if run.diverged:
             status = f"{run.optimizer}: diverged at step {run.diverged_at}. {readout}."
         else:
@@ -561,14 +577,16 @@ class DescentExplorer(SceneExplorer):
         changes it.
         """
         lr = self.scene.value if lr is None else lr
-        self._build_scene()
+        rebuilt = self._build_scene()
         self._place_stops(lr)
         steps = self.controls["steps"].value
         lrs = (10.0**self._exponents)[:, None]
         self._batch = descend(self.surface, self.optimizer(lrs), start=self._start, steps=steps)
         runs = [self._stop_run(i) for i in range(len(self._exponents))]
+        limit_words = self._limit_words()
         words = [
-            self._words(run, float(10.0**e)) for run, e in zip(runs, self._exponents, strict=True)
+            self._words(run, float(10.0**e), limit_words)
+            for run, e in zip(runs, self._exponents, strict=True)
         ]
         family = pack_runs([_columns(run) for run in runs])
         family["values"] = [float(10.0**e) for e in self._exponents]
@@ -577,7 +595,7 @@ class DescentExplorer(SceneExplorer):
         self._fit_axes(self._batch.losses, steps)
         self.scene.family = family
         self.scene.frame_step = max(1, math.ceil(steps / 200))
-        self._show(lr, force=True)
+        self._show(lr, stale=rebuilt)
 
     def _fit_axes(self, losses: np.ndarray, steps: int) -> None:
         with plotting.projector_style():
@@ -593,7 +611,7 @@ class DescentExplorer(SceneExplorer):
         index = int(np.argmin(offset))
         return index, bool(offset[index] < 1e-9)
 
-    def _show(self, lr: float, *, force: bool = False) -> None:
+    def _show(self, lr: float, *, stale: Sequence[int] = ()) -> None:
         """Show the run at ``lr``: a stop's, or one computed now for a value between stops."""
         index, on_stop = self._nearest_stop(lr)
         if on_stop:
@@ -611,7 +629,8 @@ class DescentExplorer(SceneExplorer):
                 "label": status,
             }
             # a run the loss axis was not fitted to widens it
-            force = plotting.fit_loss_range(self._loss_ax, self.result.losses) or force
+            if plotting.fit_loss_range(self._loss_ax, self.result.losses):
+                stale = sorted({*stale, 1})
         self.limit_readout.value, self.status.value = self._words(self.result, lr)
         self._updating = True
         try:
@@ -621,8 +640,8 @@ class DescentExplorer(SceneExplorer):
             self.scene.frame = self.result.steps
         finally:
             self._updating = False
-        if force:
-            self.publish_panels()
+        if stale:
+            self.publish_panels(only=stale)
 
     _updating = False
 

@@ -114,10 +114,13 @@ class SceneExplorer(widgets.VBox):
         for artist in self._static_only:
             artist.set_visible(False)
 
-    def publish_panels(self) -> None:
-        """Render the static layers and send those that changed to the browser."""
+    def publish_panels(self, only: Sequence[int] | None = None) -> None:
+        """Render the static layers (those in ``only``, else all) and send what changed."""
         panels = []
         for index, (figure, hidden) in enumerate(self._figures):
+            if only is not None and index not in only and index < len(self.scene.panels):
+                panels.append(self.scene.panels[index])
+                continue
             png = plotting.render_png(figure, hidden)
             width, height = (round(v) for v in figure.bbox.size)
             axes = plotting.axes_geometry(figure.axes[0])
