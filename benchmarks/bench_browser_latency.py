@@ -5,11 +5,12 @@ Run it with ``.venv/bin/python benchmarks/bench_browser_latency.py [--old CHECKO
 browser tests' harness, ``tests/browser/conftest.py``), opens a generated notebook that
 displays ``DescentExplorer(steps=200)`` and measures:
 
-- **key press → first visible change**: real key presses (ArrowRight, ArrowLeft in turn) on
+- **key press → first visible change**: real key presses (ArrowLeft, ArrowRight in turn) on
   the focused step-size or frame slider, from the ``keydown`` (a capturing listener) to the
-  first animation frame at which the path canvas's pixels differ from those before the
-  press (``getImageData``), ``PRESSES`` presses each, alone and with two busy CPU-bound
-  processes beside it;
+  first animation frame at which the canvases' pixels differ from those before the press
+  (``getImageData``; both panels, so that the loss marker counts when the path's end does
+  not move), ``PRESSES`` presses each, alone and with two busy CPU-bound processes beside
+  it. A press with no visible change within 5 s counts as such (``no change``);
 - **Play**: frames drawn per second from Play to the last of 200 frames (new design);
 - **a 200-event drag** (200 key presses sent without waiting for the picture): the comm
   messages the kernel sent to the browser meanwhile, and the kernel's CPU seconds for it.
@@ -44,18 +45,29 @@ SETTLE_MS = 300  # between presses: the previous update is done, kernel included
 
 KERNEL_CODE = """\
 import time
-from ipykernel.comm import Comm
+import comm
 from gdviz.widgets import DescentExplorer
 
 explorer = DescentExplorer(steps=200)
-_sent = [0]
-_publish = Comm.publish_msg
+_sent, _received = [0], [0]
+_session = get_ipython().kernel.session
+_send = _session.send
+_manager = comm.get_comm_manager()
+_comm_msg = _manager.comm_msg
 
-def _counting(self, *args, **kwargs):
-    _sent[0] += 1
-    return _publish(self, *args, **kwargs)
+def _counting_send(stream, message, *args, **kwargs):
+    kind = message if isinstance(message, str) else message["header"]["msg_type"]
+    if kind == "comm_msg":
+        _sent[0] += 1
+    return _send(stream, message, *args, **kwargs)
 
-Comm.publish_msg = _counting
+def _counting_comm_msg(*args, **kwargs):
+    _received[0] += 1
+    return _comm_msg(*args, **kwargs)
+
+_session.send = _counting_send
+_manager.comm_msg = _counting_comm_msg
+get_ipython().kernel.shell_handlers["comm_msg"] = _counting_comm_msg
 explorer
 """
 
@@ -74,7 +86,7 @@ NEW = Design(
     "new (browser-drawn)",
     "input.gdviz-control-step_size",
     "input.gdviz-control-frame",
-    ".gdviz-panel-0 canvas",
+    ".gdviz-scene canvas",
 )
 OLD = Design(
     "old (ipympl, 730ae6d)",
@@ -86,17 +98,17 @@ OLD = Design(
 # Arms the measurement: at the next keydown, time until the first animation frame at which
 # the canvas's pixels differ from those now. The result lands in window.__gdvizLatency.
 _JS_ARM = """(selector) => {
-  const canvas = document.querySelector(selector);
-  const ctx = canvas.getContext('2d');
-  const pixels = () => ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const canvases = [...document.querySelectorAll(selector)];
+  const pixels = () =>
+    canvases.map((c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
   const before = pixels();
   window.__gdvizLatency = null;
-  const changed = () => {
-    const now = pixels();
-    if (now.length !== before.length) return true;
-    for (let i = 0; i < now.length; i++) if (now[i] !== before[i]) return true;
-    return false;
-  };
+  const changed = () =>
+    pixels().some((now, k) => {
+      if (now.length !== before[k].length) return true;
+      for (let i = 0; i < now.length; i++) if (now[i] !== before[k][i]) return true;
+      return false;
+    });
   document.addEventListener('keydown', () => {
     const start = performance.now();
     const poll = () => {
@@ -111,6 +123,9 @@ _JS_ARM = """(selector) => {
 _JS_PLAY = """async () => {
   const scene = document.querySelector('.gdviz-scene');
   const frame = document.querySelector('input.gdviz-control-frame');
+  frame.value = '0';
+  frame.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((resolve) => requestAnimationFrame(resolve));
   const seen = new Set();
   const start = performance.now();
   document.querySelector('.gdviz-play').click();
@@ -153,7 +168,7 @@ def _presses(page, design: Design, control: str) -> list[float]:
     times = []
     for i in range(PRESSES):
         page.evaluate(_JS_ARM, design.canvas)
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
         page.wait_for_function("() => window.__gdvizLatency !== null", timeout=30_000)
         times.append(page.evaluate("() => window.__gdvizLatency"))
         page.wait_for_timeout(SETTLE_MS)
@@ -168,9 +183,13 @@ def _drag(page, design: Design) -> None:
 
 
 def _stats(times: list[float]) -> str:
-    ordered = sorted(times)
+    missed = sum(1 for t in times if t != t)  # NaN: no visible change
+    ordered = sorted(t for t in times if t == t)
+    if not ordered:
+        return f"no change ({missed} presses)"
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
-    return f"{statistics.median(ordered):.0f} / {p90:.0f} / {max(ordered):.0f}"
+    text = f"{statistics.median(ordered):.0f} / {p90:.0f} / {max(ordered):.0f}"
+    return text + (f" ({missed} no change)" if missed else "")
 
 
 def measure(design: Design, source: Path) -> dict:
@@ -208,15 +227,23 @@ def measure(design: Design, source: Path) -> dict:
             if design is NEW:
                 figures["play"] = page.evaluate(_JS_PLAY)
                 lab.wait_for_idle()
+            page.wait_for_timeout(2000)
             sent_before = _kernel_value(lab, "_sent[0]")
+            received_before = _kernel_value(lab, "_received[0]")
             cpu_before = _kernel_value(lab, "time.process_time()")
             _drag(page, design)
-            lab.wait_for_idle()
-            page.wait_for_timeout(2000)
-            lab.wait_for_idle()
+            received = -1.0
+            while True:  # until the kernel has handled every message of the drag
+                page.wait_for_timeout(1500)
+                now = _kernel_value(lab, "_received[0]")
+                if now == received:
+                    break
+                received = now
             cpu_after = _kernel_value(lab, "time.process_time()")
             sent_after = _kernel_value(lab, "_sent[0]")
+            # the reads' own prints are iopub streams, not comm messages: not counted
             figures["messages"] = sent_after - sent_before
+            figures["received"] = received - received_before
             figures["cpu"] = cpu_after - cpu_before
             browser.close()
     return figures
@@ -239,7 +266,7 @@ def main() -> int:
     print("| measurement | " + " | ".join(names) + " |")
     print("| --- |" + " --- |" * len(names))
     for key in results[NEW.name]:
-        if key in ("play", "messages", "cpu"):
+        if key in ("play", "messages", "received", "cpu"):
             continue
         cells = [_stats(r[key]) if key in r else "—" for r in results.values()]
         print(f"| key press → first visible change: {key} | " + " | ".join(cells) + " |")
@@ -247,6 +274,12 @@ def main() -> int:
     cells = [f"{play['frames'] / play['seconds']:.0f} frames/s ({play['frames']} frames)"]
     cells += ["—"] * (len(names) - 1)
     print("| Play, frames drawn per second | " + " | ".join(cells) + " |")
+    cells = [f"{r['received']:.0f}" for r in results.values()]
+    print(
+        f"| browser→kernel comm messages during a {DRAG_EVENTS}-event drag | "
+        + " | ".join(cells)
+        + " |"
+    )
     cells = [f"{r['messages']:.0f}" for r in results.values()]
     print(
         f"| kernel→browser comm messages during a {DRAG_EVENTS}-event drag | "

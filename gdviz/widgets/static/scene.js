@@ -184,6 +184,7 @@ function render({ model, el }) {
   // ---- state -------------------------------------------------------------------
   let views = []; // per panel: { panel, img, canvas }
   let family = null;
+  let extra = null;
   let playing = false;
 
   function decodeFamily() {
@@ -206,7 +207,6 @@ function render({ model, el }) {
   // The run shown: the extra one if it is for the current value, else the stop's.
   function current() {
     const value = model.get("value");
-    const extra = decodeExtra();
     if (extra && extra.value === value) {
       return { run: extra, label: extra.label, readout: extra.readout, exact: true };
     }
@@ -360,7 +360,8 @@ function render({ model, el }) {
     if (!playing) return;
     const s = state();
     const next = Math.min(s.frame + model.get("frame_step"), s.last);
-    setFrame(next, false);
+    model.set("frame", next);
+    draw(); // in this animation frame: Play is drawn at the display's rate
     if (next >= s.last) stopPlaying();
     else requestAnimationFrame(tick);
   }
@@ -444,7 +445,11 @@ function render({ model, el }) {
   };
   model.on("change:panels", buildPanels);
   model.on("change:family", refamily);
-  for (const key of ["extra", "value", "stop", "frame", "tracks"]) {
+  model.on("change:extra", () => {
+    extra = decodeExtra();
+    schedule();
+  });
+  for (const key of ["value", "stop", "frame", "tracks"]) {
     model.on(`change:${key}`, schedule);
   }
   model.on("msg:custom", (message) => {
@@ -452,6 +457,7 @@ function render({ model, el }) {
   });
 
   family = decodeFamily();
+  extra = decodeExtra();
   buildPanels();
   return () => {
     playing = false;
