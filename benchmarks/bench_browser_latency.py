@@ -1,38 +1,35 @@
-"""Key press → first visible change of the canvas, in a real browser, for DescentExplorer.
+"""Key press → first visible change, in a real browser, for DescentExplorer: new design and old.
 
-Run it with ``.venv/bin/python benchmarks/bench_browser_latency.py`` (or ``make bench``).
-It starts a private JupyterLab on 127.0.0.1 and Debian's Chromium (the browser tests'
-harness, ``tests/browser/conftest.py``), opens a generated notebook that displays
-``gdviz.widgets.DescentExplorer()``, focuses the step-size slider's handle and presses
-ArrowRight / ArrowLeft in turn, ``PRESSES`` times, waiting for each change to settle.
+Run it with ``.venv/bin/python benchmarks/bench_browser_latency.py [--old CHECKOUT]`` (or
+``make bench``). It starts a private JupyterLab on 127.0.0.1 and Debian's Chromium (the
+browser tests' harness, ``tests/browser/conftest.py``), opens a generated notebook that
+displays ``DescentExplorer(steps=200)`` and measures:
 
-For each press the page records (``performance.now()``; hooks installed before JupyterLab
-loads, so nothing polls while it waits):
+- **key press → first visible change**: real key presses (ArrowLeft, ArrowRight in turn) on
+  the focused step-size or frame slider, from the ``keydown`` (a capturing listener) to the
+  first animation frame at which the canvases' pixels differ from those before the press
+  (``getImageData``; both panels, so that the loss marker counts when the path's end does
+  not move), ``PRESSES`` presses each, alone and with two busy CPU-bound processes beside
+  it. A press with no visible change within 5 s counts as such (``no change``);
+- **Play**: frames drawn per second from Play to the last of 200 frames (new design);
+- **a 200-event drag** (200 key presses sent without waiting for the picture): the comm
+  messages the kernel sent to the browser meanwhile, and the kernel's CPU seconds for it.
 
-- the ``keydown`` event;
-- the diff image arriving (ipympl turns the binary message into a blob URL), the image
-  decoded (ipympl draws it on its offscreen canvas) and drawn on the visible canvas;
-- the first animation frame after that draw at which the canvas pixels differ from those
-  before the press (``getImageData``): the change is painted in that frame. This is the
-  figure reported against the goal (<= 50 ms median).
-
-The kernel records when the explorer's callback started, when the figure's refresh began
-(the callback is done) and when ipympl handed the diff PNG to the comm (blit and PNG
-done). Browser and kernel run on one machine and their
-timestamps are both wall-clock (``performance.timeOrigin + performance.now()`` and
-``time.time()``), so the stages in between — browser → kernel, the kernel's work, kernel
-→ browser, decoding and drawing — can be told apart. It prints a markdown table (median,
-90th percentile, minimum) with the goal beside the total. Exits 0 whatever it measures
-(the figure is reported, not enforced); 1 only if it cannot measure.
+With ``--old CHECKOUT`` (a worktree of the previous design, e.g.
+``git worktree add /work/wt-old 730ae6d``) the same is measured with that checkout's gdviz
+imported by the kernel (``PYTHONPATH``), side by side in one table. ``steps`` is not in
+the table: a change of ``steps`` computes new runs in the kernel (``bench_widgets.py``
+times it). Exits 0 whatever it measures; 1 only if it cannot measure.
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbformat.v4 import new_code_cell, new_notebook
@@ -43,241 +40,254 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, Lab, launch_chromium, running_lab  # noqa: E402
 
 PRESSES = 30
-GOAL_MS = 50.0
-SETTLE_MS = 400  # between presses: the previous update is fully done
-KERNEL_LOG = "kernel_times.jsonl"
+DRAG_EVENTS = 200
+SETTLE_MS = 300  # between presses: the previous update is done, kernel included
 
-KERNEL_CODE = f"""\
-import json, time
+KERNEL_CODE = """\
+import time
+import comm
 from gdviz.widgets import DescentExplorer
 
-explorer = DescentExplorer()
-explorer.controls["step_size"].add_class("bench-slider")
-explorer.view.widget.add_class("bench-canvas")
-_log = open({KERNEL_LOG!r}, "a")
-_run = explorer.run
-_send_binary = explorer.view.canvas.send_binary
-_sent = []
-_refresh = explorer.view.refresh
-_refreshed = []
+explorer = DescentExplorer(steps=200)
+_sent, _received = [0], [0]
+_session = get_ipython().kernel.session
+_send = _session.send
+_manager = comm.get_comm_manager()
+_comm_msg = _manager.comm_msg
 
+def _counting_send(stream, message, *args, **kwargs):
+    kind = message if isinstance(message, str) else message["header"]["msg_type"]
+    if kind == "comm_msg":
+        _sent[0] += 1
+    return _send(stream, message, *args, **kwargs)
 
-def timed_refresh(*args, **kwargs):
-    _refreshed.append(time.time())  # the callback is done; blit and diff PNG follow
-    _refresh(*args, **kwargs)
+def _counting_comm_msg(*args, **kwargs):
+    _received[0] += 1
+    return _comm_msg(*args, **kwargs)
 
-
-def timed_send_binary(data):
-    _sent.append(time.time())  # the diff PNG is encoded; ipympl hands it to the comm now
-    _send_binary(data)
-
-
-def timed_run(callback, *, redraw=False):
-    _sent.clear()
-    _refreshed.clear()
-    start = time.time()
-    _run(callback, redraw=redraw)
-    end = time.time()
-    times = {{"start": start, "end": end}}
-    times["refresh"] = _refreshed[0] if _refreshed else None
-    times["sent"] = _sent[0] if _sent else None
-    _log.write(json.dumps(times) + "\\n")
-    _log.flush()
-
-
-explorer.view.canvas.send_binary = timed_send_binary
-explorer.view.refresh = timed_refresh
-explorer.run = timed_run
+_session.send = _counting_send
+_manager.comm_msg = _counting_comm_msg
+get_ipython().kernel.shell_handlers["comm_msg"] = _counting_comm_msg
 explorer
 """
 
-# Installed before the page's own scripts. Nothing runs while waiting except the hooks.
-INIT_SCRIPT = """
-(() => {
-  const bench = (window.__bench = { armed: false, target: null });
-  const now = () => performance.now();
-  const reset = () => Object.assign(bench, {
-    key: null, blob: null, decoded: null, draw: null, visible: null, done: false,
-    dataUrlMs: 0, base: null,
-  });
-  reset();
-  bench.reset = reset;
-  document.addEventListener('keydown', () => { if (bench.armed && bench.key === null) bench.key = now(); }, true);
-  const createObjectURL = URL.createObjectURL;
-  URL.createObjectURL = function (blob) {
-    if (bench.armed && bench.key !== null && bench.blob === null && blob.type === 'image/png') bench.blob = now();
-    return createObjectURL.call(URL, blob);
-  };
-  const toDataURL = HTMLCanvasElement.prototype.toDataURL;
-  HTMLCanvasElement.prototype.toDataURL = function (...args) {
-    const start = now();
-    const out = toDataURL.apply(this, args);
-    if (bench.armed && bench.key !== null && bench.visible === null) bench.dataUrlMs += now() - start;
-    return out;
-  };
-  const pixels = (canvas) => {
-    const ctx = canvas.getContext('2d');
-    return new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
-  };
-  const differs = (a, b) => {
-    if (a.length !== b.length) return true;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return true;
-    return false;
-  };
-  const check = () => {
-    if (!differs(pixels(bench.target), bench.base)) { bench.pending = false; return; }
-    bench.visible = now();
-    bench.done = true;
-    bench.armed = false;
-  };
-  const drawImage = CanvasRenderingContext2D.prototype.drawImage;
-  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    const out = drawImage.apply(this, args);
-    if (bench.armed && bench.key !== null && bench.visible === null) {
-      if (this.canvas === bench.target) {
-        if (bench.draw === null) bench.draw = now();
-        if (!bench.pending) { bench.pending = true; requestAnimationFrame(check); }
-      } else if (bench.decoded === null && bench.blob !== null) {
-        bench.decoded = now();  // ipympl draws the decoded diff on its offscreen canvas
-      }
-    }
-    return out;
-  };
-  bench.arm = (canvas) => {
-    reset();
-    bench.target = canvas;
-    bench.base = pixels(canvas);
-    bench.pending = false;
-    bench.armed = true;
-  };
-  bench.result = () => {
-    const epoch = (t) => (t === null ? null : performance.timeOrigin + t);
-    return { key: epoch(bench.key), blob: epoch(bench.blob), decoded: epoch(bench.decoded),
-             draw: epoch(bench.draw), visible: epoch(bench.visible), dataUrlMs: bench.dataUrlMs };
-  };
-})();
-"""
 
-CANVAS = ".bench-canvas .jupyter-matplotlib-canvas-div canvas"
-HANDLE = ".bench-slider .noUi-handle"
+@dataclass(frozen=True)
+class Design:
+    """Where one design's controls and picture are in the page."""
 
-STAGES = [
-    ("key press → first visible change of the canvas", "key", "visible"),
-    ("  browser → kernel (key to callback start)", "key", "start"),
-    ("  kernel: the callback (new path, readouts, their widget messages)", "start", "refresh"),
-    ("  kernel: blit and diff PNG", "refresh", "sent"),
-    ("  kernel → browser (diff PNG handed to comm to blob URL)", "sent", "blob"),
-    ("  decode the PNG (blob URL to offscreen draw)", "blob", "decoded"),
-    ("  copy to the visible canvas", "decoded", "draw"),
-    ("  to the next painted frame", "draw", "visible"),
-]
+    name: str
+    step_size: str  # what has the keyboard focus for a step-size key press
+    frame: str
+    canvas: str  # the canvas whose pixels change
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
+NEW = Design(
+    "new (browser-drawn)",
+    "input.gdviz-control-step_size",
+    "input.gdviz-control-frame",
+    ".gdviz-scene canvas",
+)
+OLD = Design(
+    "old (ipympl, 730ae6d)",
+    ".gdviz-control-step_size .noUi-handle",
+    ".gdviz-control-frame .noUi-handle",
+    ".jupyter-matplotlib-canvas-div canvas",
+)
+
+# Arms the measurement: at the next keydown, time until the first animation frame at which
+# the canvas's pixels differ from those now. The result lands in window.__gdvizLatency.
+_JS_ARM = """(selector) => {
+  const canvases = [...document.querySelectorAll(selector)];
+  const pixels = () =>
+    canvases.map((c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+  const before = pixels();
+  window.__gdvizLatency = null;
+  const changed = () =>
+    pixels().some((now, k) => {
+      if (now.length !== before[k].length) return true;
+      for (let i = 0; i < now.length; i++) if (now[i] !== before[k][i]) return true;
+      return false;
+    });
+  document.addEventListener('keydown', () => {
+    const start = performance.now();
+    const poll = () => {
+      if (changed()) window.__gdvizLatency = performance.now() - start;
+      else if (performance.now() - start > 5000) window.__gdvizLatency = NaN;
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  }, { capture: true, once: true });
+}"""
+
+_JS_PLAY = """async () => {
+  const scene = document.querySelector('.gdviz-scene');
+  const frame = document.querySelector('input.gdviz-control-frame');
+  frame.value = '0';
+  frame.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+  const seen = new Set();
+  const start = performance.now();
+  document.querySelector('.gdviz-play').click();
+  while (Number(frame.value) < Number(frame.max) || seen.size < 2) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    seen.add(scene.dataset.frame);
+  }
+  return { frames: seen.size, seconds: (performance.now() - start) / 1000 };
+}"""
 
 
-def measure(lab: Lab, root: Path) -> list[dict]:
+def _busy(stop) -> None:
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+def _kernel_value(lab: Lab, expression: str) -> float:
+    """Evaluate ``expression`` in the notebook's kernel (a new cell) and read it back."""
     page = lab.page
+    page.evaluate(
+        """(code) => {
+          const panel = window.jupyterapp.shell.currentWidget;
+          const kernel = panel.sessionContext.session.kernel;
+          window.__gdvizValue = null;
+          const future = kernel.requestExecute({ code: `print(${code})` });
+          future.onIOPub = (msg) => {
+            if (msg.header.msg_type === 'stream') window.__gdvizValue = msg.content.text;
+          };
+        }""",
+        expression,
+    )
+    page.wait_for_function("() => window.__gdvizValue !== null", timeout=30_000)
+    return float(page.evaluate("() => window.__gdvizValue"))
+
+
+def _presses(page, design: Design, control: str) -> list[float]:
+    """Real key presses (ArrowRight, ArrowLeft in turn) on a focused control."""
+    target = page.locator(control).first
+    target.focus()
+    times = []
+    for i in range(PRESSES):
+        page.evaluate(_JS_ARM, design.canvas)
+        page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+        page.wait_for_function("() => window.__gdvizLatency !== null", timeout=30_000)
+        times.append(page.evaluate("() => window.__gdvizLatency"))
+        page.wait_for_timeout(SETTLE_MS)
+    return times
+
+
+def _drag(page, design: Design) -> None:
+    """DRAG_EVENTS key presses on the step-size control, without waiting for the picture."""
+    page.locator(design.step_size).first.focus()
+    for i in range(DRAG_EVENTS):
+        page.keyboard.press("ArrowRight" if (i // 50) % 2 == 0 else "ArrowLeft")
+
+
+def _stats(times: list[float]) -> str:
+    missed = sum(1 for t in times if t != t)  # NaN: no visible change
+    ordered = sorted(t for t in times if t == t)
+    if not ordered:
+        return f"no change ({missed} presses)"
+    p90 = ordered[int(0.9 * (len(ordered) - 1))]
+    text = f"{statistics.median(ordered):.0f} / {p90:.0f} / {max(ordered):.0f}"
+    return text + (f" ({missed} no change)" if missed else "")
+
+
+def measure(design: Design, source: Path) -> dict:
+    """Every figure of the table for one design, with its gdviz imported from ``source``."""
+    os.environ["PYTHONPATH"] = str(source)  # the kernel imports this checkout's gdviz
+    from playwright.sync_api import sync_playwright
+
     notebook = new_notebook(
         cells=[new_code_cell(KERNEL_CODE)],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
     )
-    lab.open(lab.server.add_notebook(notebook, "latency.ipynb"))
-    lab.run_all_and_wait()
-    problems = lab.problems()
-    if problems:
-        raise RuntimeError(f"the notebook failed: {problems}")
-    canvas = page.locator(CANVAS).first
-    canvas.wait_for(state="visible", timeout=60_000)
-    handle = page.locator(HANDLE)
-    handle.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)  # the first full draw is in
-    handle.focus()
-
-    browser_times = []
-    for i in range(PRESSES):
-        canvas.evaluate("(c) => window.__bench.arm(c)")
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        page.wait_for_function("() => window.__bench.done", timeout=20_000)
-        browser_times.append(page.evaluate("() => window.__bench.result()"))
-        lab.wait_for_idle()
-        page.wait_for_timeout(SETTLE_MS)
-
-    kernel_times = [json.loads(line) for line in (root / KERNEL_LOG).read_text().splitlines()]
-    if len(kernel_times) != PRESSES:
-        raise RuntimeError(f"{PRESSES} presses but {len(kernel_times)} kernel callbacks")
-    # all in ms since the epoch
-    return [
-        {
-            **{k: v for k, v in b.items() if k != "dataUrlMs"},
-            **{
-                key: None if k[key] is None else 1e3 * k[key]
-                for key in ("start", "refresh", "sent", "end")
-            },
-            "dataUrlMs": b["dataUrlMs"],
-        }
-        for b, k in zip(browser_times, kernel_times, strict=True)
-    ]
-
-
-def table(samples: list[dict]) -> str:
-    lines = [
-        "| stage | median ms | p90 ms | min ms | goal |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for label, first, last in STAGES:
-        values = [s[last] - s[first] for s in samples if s[first] is not None and s[last]]
-        if not values:
-            lines.append(f"| {label} | n/a | n/a | n/a | |")
-            continue
-        median = statistics.median(values)
-        goal = ""
-        if first == "key" and last == "visible":
-            verdict = "met" if median <= GOAL_MS else "**not met**"
-            goal = f"≤ {GOAL_MS:g} median: {verdict}"
-        lines.append(
-            f"| {label} | {median:.1f} | {percentile(values, 0.9):.1f} | {min(values):.1f} "
-            f"| {goal} |"
-        )
-    data_url = [s["dataUrlMs"] for s in samples]
-    lines.append(
-        f"| (inside the above: ipympl's toDataURL() of the old frame on each diff) "
-        f"| {statistics.median(data_url):.1f} | {percentile(data_url, 0.9):.1f} "
-        f"| {min(data_url):.1f} | |"
-    )
-    return "\n".join(lines)
+    figures: dict = {}
+    with tempfile.TemporaryDirectory() as base, running_lab(Path(base)) as server:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            lab = Lab(page=page, server=server)
+            lab.open(server.add_notebook(notebook, "bench.ipynb"))
+            lab.run_all_and_wait()
+            page.locator(design.canvas).first.wait_for(state="visible")
+            page.wait_for_timeout(1500)
+            for label, load in (("idle", 0), ("2 busy processes", 2)):
+                stop = multiprocessing.Event()
+                workers = [multiprocessing.Process(target=_busy, args=(stop,)) for _ in range(load)]
+                for worker in workers:
+                    worker.start()
+                try:
+                    for name, control in (("step size", design.step_size), ("frame", design.frame)):
+                        figures[f"{name}, {label}"] = _presses(page, design, control)
+                finally:
+                    stop.set()
+                    for worker in workers:
+                        worker.join()
+            lab.wait_for_idle()
+            if design is NEW:
+                figures["play"] = page.evaluate(_JS_PLAY)
+                lab.wait_for_idle()
+            page.wait_for_timeout(2000)
+            sent_before = _kernel_value(lab, "_sent[0]")
+            received_before = _kernel_value(lab, "_received[0]")
+            cpu_before = _kernel_value(lab, "time.process_time()")
+            _drag(page, design)
+            received = -1.0
+            while True:  # until the kernel has handled every message of the drag
+                page.wait_for_timeout(1500)
+                now = _kernel_value(lab, "_received[0]")
+                if now == received:
+                    break
+                received = now
+            cpu_after = _kernel_value(lab, "time.process_time()")
+            sent_after = _kernel_value(lab, "_sent[0]")
+            # the reads' own prints are iopub streams, not comm messages: not counted
+            figures["messages"] = sent_after - sent_before
+            figures["received"] = received - received_before
+            figures["cpu"] = cpu_after - cpu_before
+            browser.close()
+    return figures
 
 
 def main() -> int:
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        print(f"bench_browser_latency: skipped, no Chromium at {CHROMIUM}")
-        return 0
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="gdviz-latency-") as tmp, sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            with running_lab(Path(tmp)) as server:
-                context = browser.new_context(viewport={"width": 1400, "height": 900})
-                context.add_init_script(INIT_SCRIPT)
-                lab = Lab(page=context.new_page(), server=server)
-                try:
-                    samples = measure(lab, server.root)
-                finally:
-                    context.close()
-        finally:
-            browser.close()
-
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    if not CHROMIUM.exists():
+        print(f"no Chromium at {CHROMIUM}")
+        return 1
+    old = Path(sys.argv[sys.argv.index("--old") + 1]) if "--old" in sys.argv else None
+    results = {NEW.name: measure(NEW, ROOT)}
+    if old is not None:
+        results[OLD.name] = measure(OLD, old)
+    names = list(results)
     print(
-        f"DescentExplorer step size, key press → first visible change of the canvas in "
-        f"JupyterLab (Chromium {CHROMIUM}, headless), {PRESSES} presses "
-        f"(load average {load}).\n"
+        f"DescentExplorer (200 steps) in JupyterLab, Chromium; {PRESSES} real key presses each; "
+        "ms as median / p90 / worst"
     )
-    print(table(samples))
+    print()
+    print("| measurement | " + " | ".join(names) + " |")
+    print("| --- |" + " --- |" * len(names))
+    for key in results[NEW.name]:
+        if key in ("play", "messages", "received", "cpu"):
+            continue
+        cells = [_stats(r[key]) if key in r else "—" for r in results.values()]
+        print(f"| key press → first visible change: {key} | " + " | ".join(cells) + " |")
+    play = results[NEW.name]["play"]
+    cells = [f"{play['frames'] / play['seconds']:.0f} frames/s ({play['frames']} frames)"]
+    cells += ["—"] * (len(names) - 1)
+    print("| Play, frames drawn per second | " + " | ".join(cells) + " |")
+    cells = [f"{r['received']:.0f}" for r in results.values()]
+    print(
+        f"| browser→kernel comm messages during a {DRAG_EVENTS}-event drag | "
+        + " | ".join(cells)
+        + " |"
+    )
+    cells = [f"{r['messages']:.0f}" for r in results.values()]
+    print(
+        f"| kernel→browser comm messages during a {DRAG_EVENTS}-event drag | "
+        + " | ".join(cells)
+        + " |"
+    )
+    cells = [f"{r['cpu']:.2f} s" for r in results.values()]
+    print(f"| kernel CPU for a {DRAG_EVENTS}-event drag | " + " | ".join(cells) + " |")
     return 0
 
 

@@ -22,11 +22,16 @@ Examples
 
 from __future__ import annotations
 
+import io
+import math
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ticker import Locator, NullLocator
 
 # Okabe & Ito (2008): eight colours distinguishable with any common colour-vision deficiency.
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -316,3 +321,250 @@ class LossCurve:
         idx = np.flatnonzero(keep)
         idx = idx[thin(len(idx))]
         self.line.set_data(x[idx], losses[idx])
+
+
+def render_png(figure, hidden=()) -> bytes:
+    """The figure as PNG at its own size and dpi, with the artists in ``hidden`` left out.
+
+    Not cropped (no ``bbox_inches``), so that a pixel of the PNG is a pixel of
+    :func:`axes_geometry`: a browser can draw on top of it in data coordinates.
+    """
+    shown = [artist.get_visible() for artist in hidden]
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        canvas = FigureCanvasAgg(figure)
+        with io.BytesIO() as out:
+            canvas.print_png(out)
+            return out.getvalue()
+    finally:
+        for artist, visible in zip(hidden, shown, strict=True):
+            artist.set_visible(visible)
+
+
+def axes_geometry(ax) -> dict:
+    """Where ``ax`` is in its figure's PNG and how data map to it, for drawing on top of it.
+
+    Returns a dict: ``box`` (left, top, width, height in pixels from the image's top left),
+    ``xlim``, ``ylim``, ``xscale``, ``yscale`` (``"linear"``, ``"log"`` or ``"symlog"``)
+    and, for symmetric log axes, ``xlinthresh`` and ``ylinthresh``. Call it after the
+    figure was drawn (:func:`render_png`), when a constrained layout has placed the axes.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> figure = Figure(figsize=(2, 1), dpi=100)
+    >>> ax = figure.add_axes((0.25, 0.5, 0.5, 0.5))
+    >>> geometry = axes_geometry(ax)
+    >>> geometry["box"], geometry["xscale"]
+    ([50.0, 0.0, 100.0, 50.0], 'linear')
+    """
+    x0, y0, x1, y1 = ax.get_position().extents
+    width, height = ax.figure.bbox.width, ax.figure.bbox.height
+    geometry = {
+        "box": [
+            float(x0 * width),
+            float((1 - y1) * height),
+            float((x1 - x0) * width),
+            float((y1 - y0) * height),
+        ],
+        "xlim": [float(v) for v in ax.get_xlim()],
+        "ylim": [float(v) for v in ax.get_ylim()],
+        "xscale": ax.get_xscale(),
+        "yscale": ax.get_yscale(),
+    }
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        if axis.get_scale() == "symlog":
+            geometry[f"{name}linthresh"] = float(axis.get_transform().linthresh)
+    return geometry
+
+
+CORNERS = {
+    "upper left": (0.03, 0.96, "left", "top"),
+    "upper right": (0.97, 0.96, "right", "top"),
+    "lower left": (0.03, 0.04, "left", "bottom"),
+    "lower right": (0.97, 0.04, "right", "bottom"),
+    "lower center": (0.5, 0.04, "center", "bottom"),
+    "upper center": (0.5, 0.96, "center", "top"),
+}
+"""Where :func:`move_to_emptiest_corner` may put a text: (x, y) in axes fraction, alignments."""
+
+
+def move_to_emptiest_corner(
+    text,
+    points: np.ndarray,
+    size: tuple[float, float] = (0.5, 0.35),
+    places: Sequence[str] = tuple(CORNERS),
+) -> str:
+    """Put an axes text in the corner (or edge centre) where the fewest ``points`` fall.
+
+    ``points`` are in data coordinates; ``size`` is the text's (width, height) in axes
+    fraction, roughly. ``places`` are the names in :data:`CORNERS` to choose from (leave
+    out a legend's); ties go to the first. Returns the place's name.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> note = ax.text(0, 0, "note", transform=ax.transAxes)
+    >>> move_to_emptiest_corner(note, np.array([[0.1, 0.9], [0.9, 0.9], [0.1, 0.1]]))
+    'lower right'
+    """
+    ax = text.axes
+    where = (ax.transScale + ax.transLimits).transform(
+        np.asarray(points, dtype=float).reshape(-1, 2)
+    )
+    width, height = size
+    counts = {}
+    for name in places:
+        x, y, align, valign = CORNERS[name]
+        left = {"left": x, "center": x - width / 2, "right": x - width}[align]
+        bottom = y - height if valign == "top" else y
+        inside = (
+            (where[:, 0] >= left)
+            & (where[:, 0] <= left + width)
+            & (where[:, 1] >= bottom)
+            & (where[:, 1] <= bottom + height)
+        )
+        counts[name] = int(np.count_nonzero(inside))
+    corner = min(places, key=counts.get)
+    x, y, align, valign = CORNERS[corner]
+    text.set_position((x, y))
+    text.set_horizontalalignment(align)
+    text.set_verticalalignment(valign)
+    return corner
+
+
+# loss axes ----------------------------------------------------------------------------
+
+
+class SignedDecades(Locator):
+    """Ticks at 0 and at ±10^k on a symmetric log axis, every decade or every few, at most 8.
+
+    Examples
+    --------
+    >>> SignedDecades(1.0).tick_values(-2e6, 20.0)
+    array([-1.e+06, -1.e+04, -1.e+02, -1.e+00,  0.e+00,  1.e+00])
+    """
+
+    def __init__(self, linthresh: float, most: int = 8) -> None:
+        self.linthresh = linthresh
+        self.most = most
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        low, high = sorted((vmin, vmax))
+        first = math.floor(math.log10(self.linthresh))
+        reach = max(abs(low), abs(high), self.linthresh)
+        last = math.floor(math.log10(reach))
+        powers = 10.0 ** np.arange(first, last + 1)
+        stride = 1
+        while True:
+            # every stride-th decade counted from the largest, so that the far ends keep ticks
+            kept = powers[::-1][::stride]
+            ticks = np.concatenate([-kept[kept <= -low], [0.0], kept[kept <= high][::-1]])
+            ticks = ticks[(ticks >= low) & (ticks <= high)]
+            if len(ticks) <= self.most or stride >= len(powers):
+                return np.sort(ticks)
+            stride += 1
+
+
+def use_loss_scale(ax, losses: np.ndarray) -> bool:
+    """A log y axis for these losses, or a symmetric log one if some are below 0; True if changed.
+
+    ``losses`` has the steps in its first axis (runs sharing one start in the others).
+    Below 0 (a surface without a minimum, like the saddle) a log axis would show nothing:
+    the symmetric log axis is linear within ±``linthresh`` (a hundredth of the power of
+    ten at or below ``max(1, |loss at the start|)``, the scale of :func:`gdviz.descend`'s
+    divergence test) and logarithmic beyond, on both sides of 0.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> use_loss_scale(ax, np.array([2.25, 0.1, -40.0])), ax.get_yscale()
+    (True, 'symlog')
+    >>> use_loss_scale(ax, np.array([2.25, 0.1, 0.0])), ax.get_yscale()
+    (True, 'log')
+    """
+    finite = losses[np.isfinite(losses)]
+    start = np.asarray(losses[0], dtype=float)
+    start = start[np.isfinite(start)]
+    if finite.size and finite.min() < 0:
+        scale = max(1.0, float(np.max(np.abs(start))) if start.size else 1.0)
+        linthresh = 10.0 ** (math.floor(math.log10(scale)) - 2)
+        if ax.get_yscale() == "symlog" and ax.yaxis.get_transform().linthresh == linthresh:
+            return False
+        ax.set_yscale("symlog", linthresh=linthresh)
+        ax.yaxis.set_major_locator(SignedDecades(linthresh))
+    else:
+        if ax.get_yscale() == "log":
+            return False
+        ax.set_yscale("log")
+    # minor ticks over many decades cost a full redraw time and add nothing
+    ax.yaxis.set_minor_locator(NullLocator())
+    return True
+
+
+def _signed_decade(value: float, linthresh: float, up: bool) -> float:
+    """The symmetric-log axis end beyond ``value``: a signed power of ten, with a factor 2 to spare."""
+    if (value >= 0) == up:
+        magnitude = abs(value)
+        if magnitude <= linthresh / 2:
+            return math.copysign(linthresh, 1 if up else -1) if magnitude > 0 else 0.0
+        return math.copysign(10.0 ** math.ceil(math.log10(2 * magnitude)), value)
+    # the end on the other side of 0 from the losses: keep 0 in view
+    return 0.0
+
+
+def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
+    """Fit the y-range of ``ax`` to these losses, with a margin; True if it changed.
+
+    With ``always`` the range is set to fit the losses; otherwise it is only widened, when
+    the losses leave it, which keeps the axis still while a slider moves, so that an
+    update is a blit. ``losses`` has the steps in its first axis and runs sharing one
+    start in the others. On a log axis the range ends on whole decades with at least a
+    factor 2 to spare, so that a widening is rare and leaves room for the next runs; it
+    stops 16 decades below the start (a run down there has converged and there is
+    nothing more to see) and 4 decades above it (a diverging run just leaves the top).
+    On a symmetric log axis (see :func:`use_loss_scale`) it ends on signed powers of ten
+    and keeps 0 in view; such losses are bounded by the divergence test.
+    """
+    scale = ax.get_yscale()
+    finite = losses[np.isfinite(losses)]
+    if scale == "log":
+        finite = finite[finite > 0]
+    if finite.size == 0:
+        return False
+    low, high = float(finite.min()), float(finite.max())
+    if scale == "log":
+        start = float(np.nanmax(np.abs(losses[0]))) if np.any(np.isfinite(losses[0])) else 0.0
+        if start > 0:
+            low, high = max(low, start * 1e-16), min(high, start * 1e4)
+        wanted = (
+            10.0 ** math.floor(math.log10(low / 2)),
+            10.0 ** math.ceil(math.log10(high * 2)),
+        )
+    elif scale == "symlog":
+        linthresh = ax.yaxis.get_transform().linthresh
+        wanted = (
+            _signed_decade(low, linthresh, up=False),
+            _signed_decade(high, linthresh, up=True),
+        )
+        if wanted[0] == wanted[1]:  # every loss is 0
+            wanted = (-linthresh, linthresh)
+    else:
+        margin = 0.05 * (high - low) if high > low else 1.0
+        wanted = (low - margin, high + margin)
+    current = ax.get_ylim()
+    if always:
+        if tuple(current) == wanted:
+            return False
+    elif not (wanted[0] < current[0] or wanted[1] > current[1]):
+        return False
+    else:
+        wanted = (min(wanted[0], current[0]), max(wanted[1], current[1]))
+    ax.set_ylim(*wanted)
+    return True

@@ -116,7 +116,17 @@ from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
-from traitlets import validate
+
+from ..plotting import CORNERS as CORNERS
+from ..plotting import move_to_emptiest_corner as move_to_emptiest_corner
+
+# the sliders moved to .controls; imported from here by the explorers not yet ported
+from .controls import ClampingFloatLogSlider as ClampingFloatLogSlider
+from .controls import ClampingFloatSlider as ClampingFloatSlider
+from .controls import ClampingIntSlider as ClampingIntSlider
+from .controls import _format_number, _ReportsClamping, int_slider
+from .controls import float_slider as float_slider
+from .controls import log_slider as log_slider
 
 BACKENDS = ("ipympl", "inline")
 """The two ways to show an explorer's figure: a live ipympl canvas, or a PNG image."""
@@ -395,185 +405,6 @@ class FigureView:
         self.canvas.mpl_connect("button_press_event", handle)
 
 
-class _ReportsClamping:
-    """Mixin for bounded widgets: tell ``on_clamp(requested, used)`` when a value is clamped."""
-
-    on_clamp: Callable | None = None
-
-    @validate("value")
-    def _validate_value(self, proposal):
-        used = super()._validate_value(proposal)
-        if used != proposal["value"] and self.on_clamp is not None:
-            self.on_clamp(proposal["value"], used)
-        return used
-
-
-class ClampingFloatLogSlider(_ReportsClamping, widgets.FloatLogSlider):
-    """A ``FloatLogSlider`` that reports values clamped to its range."""
-
-
-class ClampingFloatSlider(_ReportsClamping, widgets.FloatSlider):
-    """A ``FloatSlider`` that reports values clamped to its range."""
-
-
-class ClampingIntSlider(_ReportsClamping, widgets.IntSlider):
-    """An ``IntSlider`` that reports values clamped to its range."""
-
-
-_SLIDER_LAYOUT = {"width": "22em"}
-_SLIDER_STYLE = {"description_width": "7em"}
-
-
-def _check_range(name: str, value: float, low: float, high: float) -> None:
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise ValueError(f"{name}: the range must be finite with low < high; got [{low}, {high}]")
-    if not low <= value <= high:
-        raise ValueError(f"{name}: the value {value} is outside the range [{low}, {high}]")
-
-
-CORNERS = {
-    "upper left": (0.03, 0.96, "left", "top"),
-    "upper right": (0.97, 0.96, "right", "top"),
-    "lower left": (0.03, 0.04, "left", "bottom"),
-    "lower right": (0.97, 0.04, "right", "bottom"),
-    "lower center": (0.5, 0.04, "center", "bottom"),
-    "upper center": (0.5, 0.96, "center", "top"),
-}
-"""Where :func:`move_to_emptiest_corner` may put a text: (x, y) in axes fraction, alignments."""
-
-
-def move_to_emptiest_corner(
-    text,
-    points: np.ndarray,
-    size: tuple[float, float] = (0.5, 0.35),
-    places: Sequence[str] = tuple(CORNERS),
-) -> str:
-    """Put an axes text in the corner (or edge centre) where the fewest ``points`` fall.
-
-    ``points`` are in data coordinates; ``size`` is the text's (width, height) in axes
-    fraction, roughly. ``places`` are the names in :data:`CORNERS` to choose from (leave
-    out a legend's); ties go to the first. Returns the place's name.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> ax = Figure().subplots()
-    >>> note = ax.text(0, 0, "note", transform=ax.transAxes)
-    >>> move_to_emptiest_corner(note, np.array([[0.1, 0.9], [0.9, 0.9], [0.1, 0.1]]))
-    'lower right'
-    """
-    ax = text.axes
-    where = (ax.transScale + ax.transLimits).transform(
-        np.asarray(points, dtype=float).reshape(-1, 2)
-    )
-    width, height = size
-    counts = {}
-    for name in places:
-        x, y, align, valign = CORNERS[name]
-        left = {"left": x, "center": x - width / 2, "right": x - width}[align]
-        bottom = y - height if valign == "top" else y
-        inside = (
-            (where[:, 0] >= left)
-            & (where[:, 0] <= left + width)
-            & (where[:, 1] >= bottom)
-            & (where[:, 1] <= bottom + height)
-        )
-        counts[name] = int(np.count_nonzero(inside))
-    corner = min(places, key=counts.get)
-    x, y, align, valign = CORNERS[corner]
-    text.set_position((x, y))
-    text.set_horizontalalignment(align)
-    text.set_verticalalignment(valign)
-    return corner
-
-
-def log_slider(
-    description: str,
-    value: float,
-    low: float,
-    high: float,
-    *,
-    points_per_decade: int = 20,
-    continuous_update: bool = True,
-) -> ClampingFloatLogSlider:
-    """A log-scale slider from ``low`` to ``high`` (both > 0), ``points_per_decade`` stops a decade.
-
-    With ``continuous_update=False`` the kernel hears of a drag only when it ends: use it
-    for controls whose update is slow (a full redraw, a long recomputation).
-
-    Examples
-    --------
-    >>> s = log_slider("step size", 0.1, 1e-3, 1.0)
-    >>> s.min, s.max, s.value
-    (-3.0, 0.0, 0.1)
-    """
-    if not (low > 0 and value > 0):
-        raise ValueError(
-            f"{description}: a log slider needs low > 0 and value > 0; got {low}, {value}"
-        )
-    _check_range(description, value, low, high)
-    return ClampingFloatLogSlider(
-        value=value,
-        min=math.log10(low),
-        max=math.log10(high),
-        step=1 / points_per_decade,
-        base=10,
-        description=description,
-        continuous_update=continuous_update,
-        readout=False,
-        layout=_SLIDER_LAYOUT,
-        style=_SLIDER_STYLE,
-    )
-
-
-def float_slider(
-    description: str,
-    value: float,
-    low: float,
-    high: float,
-    *,
-    step: float,
-    continuous_update: bool = True,
-) -> ClampingFloatSlider:
-    """A linear slider from ``low`` to ``high`` in steps of ``step`` (see :func:`log_slider`)."""
-    _check_range(description, value, low, high)
-    return ClampingFloatSlider(
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        description=description,
-        continuous_update=continuous_update,
-        readout=False,
-        layout=_SLIDER_LAYOUT,
-        style=_SLIDER_STYLE,
-    )
-
-
-def int_slider(
-    description: str,
-    value: int,
-    low: int,
-    high: int,
-    *,
-    step: int = 1,
-    continuous_update: bool = True,
-) -> ClampingIntSlider:
-    """A slider of whole numbers from ``low`` to ``high`` (see :func:`log_slider`)."""
-    _check_range(description, value, low, high)
-    return ClampingIntSlider(
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        description=description,
-        continuous_update=continuous_update,
-        readout=False,
-        layout=_SLIDER_LAYOUT,
-        style=_SLIDER_STYLE,
-    )
-
-
 def _follow(source: widgets.Widget, target: widgets.Widget) -> None:
     """Set ``target.value`` when ``source.value`` is set in the kernel.
 
@@ -587,12 +418,6 @@ def _follow(source: widgets.Widget, target: widgets.Widget) -> None:
             target.value = change["new"]
 
     source.observe(changed, "value")
-
-
-def _format_number(value) -> str:
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    return f"{value:.3g}"
 
 
 class Explorer(widgets.VBox):
@@ -895,8 +720,12 @@ class Explorer(widgets.VBox):
     def __repr__(self) -> str:
         return self.summary()
 
+    def png(self) -> bytes:
+        """A PNG of the whole figure (what static viewers show)."""
+        return self.view.png()
+
     def _repr_mimebundle_(self, **kwargs) -> dict:
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = self.summary()
-        bundle["image/png"] = base64.b64encode(self.view.png()).decode("ascii")
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
         return bundle

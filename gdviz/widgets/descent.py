@@ -1,9 +1,14 @@
 """The descent explorer: one optimizer on one surface, its step size against the stability limit.
 
+Drawn in the browser (see :mod:`gdviz.widgets.template`): the runs of every step-size
+stop are computed once and sent as float32 columns, so dragging the step size, pressing
+an arrow key, Play and Step are answered in the browser; a step size typed between two
+stops is run by the kernel, exactly as typed.
+
 Examples
 --------
 >>> from gdviz.widgets import DescentExplorer
->>> explorer = DescentExplorer("quadratic", backend="inline")
+>>> explorer = DescentExplorer("quadratic")
 >>> explorer
 DescentExplorer: quadratic, GradientDescent(lr=0.1), 100 steps → loss 7.9e-10
 >>> explorer.controls["step_size"].value = 0.25
@@ -11,22 +16,28 @@ DescentExplorer: quadratic, GradientDescent(lr=0.1), 100 steps → loss 7.9e-10
 Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
 >>> explorer.limit_readout.value
 'lr = 1.25 × limit (2/λ_max = 0.2)'
+>>> explorer.entries["step_size"].value = "0.1995"  # between two stops: run as typed
+>>> explorer.result.optimizer
+'GradientDescent(lr=0.1995)'
 """
 
 from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import Locator, NullLocator
 
 from .. import optimizers, plotting, surfaces
+from ..plotting import move_to_emptiest_corner
 from ..runs import Path, descend
 from ..surfaces import Surface
-from .base import Explorer, int_slider, log_slider, move_to_emptiest_corner
+from .controls import SceneControl, TypedEntry, int_slider, parse_number
+from .scene import float32_bytes, pack_runs
+from .template import Line, SceneExplorer
 
 STOPS_PER_DECADE = 20
 """The grid default step sizes are rounded to (:func:`snap`); the race's sliders stop on it."""
@@ -38,8 +49,11 @@ Fine enough to drag or step (arrow keys) to 0.9, 1 and 1.1 × the stability limi
 a stop itself (and so are half of it and twice it); each stop's run is computed in advance.
 """
 
-FAMILY_BUDGET = 1_000_000
-"""Points computed in advance at most (stops × (steps + 1)); past it the stops thin out."""
+FAMILY_BUDGET = 300_000
+"""Points computed in advance at most (stops × (steps + 1)); past it the stops thin out.
+
+Each point is sent to the browser as three float32 numbers (x, y, loss): at most 3.6 MB.
+"""
 
 MAX_STEPS = 100_000
 
@@ -169,168 +183,6 @@ class ContourPanel:
         self._colorbar = filled.colorbar
 
 
-class SignedDecades(Locator):
-    """Ticks at 0 and at ±10^k on a symmetric log axis, every decade or every few, at most 8.
-
-    Examples
-    --------
-    >>> SignedDecades(1.0).tick_values(-2e6, 20.0)
-    array([-1.e+06, -1.e+04, -1.e+02, -1.e+00,  0.e+00,  1.e+00])
-    """
-
-    def __init__(self, linthresh: float, most: int = 8) -> None:
-        self.linthresh = linthresh
-        self.most = most
-
-    def __call__(self):
-        return self.tick_values(*self.axis.get_view_interval())
-
-    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
-        low, high = sorted((vmin, vmax))
-        first = math.floor(math.log10(self.linthresh))
-        reach = max(abs(low), abs(high), self.linthresh)
-        last = math.floor(math.log10(reach))
-        powers = 10.0 ** np.arange(first, last + 1)
-        stride = 1
-        while True:
-            # every stride-th decade counted from the largest, so that the far ends keep ticks
-            kept = powers[::-1][::stride]
-            ticks = np.concatenate([-kept[kept <= -low], [0.0], kept[kept <= high][::-1]])
-            ticks = ticks[(ticks >= low) & (ticks <= high)]
-            if len(ticks) <= self.most or stride >= len(powers):
-                return np.sort(ticks)
-            stride += 1
-
-
-def use_loss_scale(ax, losses: np.ndarray) -> bool:
-    """A log y axis for these losses, or a symmetric log one if some are below 0; True if changed.
-
-    ``losses`` has the steps in its first axis (runs sharing one start in the others).
-    Below 0 (a surface without a minimum, like the saddle) a log axis would show nothing:
-    the symmetric log axis is linear within ±``linthresh`` (a hundredth of the power of
-    ten at or below ``max(1, |loss at the start|)``, the scale of :func:`gdviz.descend`'s
-    divergence test) and logarithmic beyond, on both sides of 0.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> ax = Figure().subplots()
-    >>> use_loss_scale(ax, np.array([2.25, 0.1, -40.0])), ax.get_yscale()
-    (True, 'symlog')
-    >>> use_loss_scale(ax, np.array([2.25, 0.1, 0.0])), ax.get_yscale()
-    (True, 'log')
-    """
-    finite = losses[np.isfinite(losses)]
-    start = np.asarray(losses[0], dtype=float)
-    start = start[np.isfinite(start)]
-    if finite.size and finite.min() < 0:
-        scale = max(1.0, float(np.max(np.abs(start))) if start.size else 1.0)
-        linthresh = 10.0 ** (math.floor(math.log10(scale)) - 2)
-        if ax.get_yscale() == "symlog" and ax.yaxis.get_transform().linthresh == linthresh:
-            return False
-        ax.set_yscale("symlog", linthresh=linthresh)
-        ax.yaxis.set_major_locator(SignedDecades(linthresh))
-    else:
-        if ax.get_yscale() == "log":
-            return False
-        ax.set_yscale("log")
-    # minor ticks over many decades cost a full redraw time and add nothing
-    ax.yaxis.set_minor_locator(NullLocator())
-    return True
-
-
-def _signed_decade(value: float, linthresh: float, up: bool) -> float:
-    """The symmetric-log axis end beyond ``value``: a signed power of ten, with a factor 2 to spare."""
-    if (value >= 0) == up:
-        magnitude = abs(value)
-        if magnitude <= linthresh / 2:
-            return math.copysign(linthresh, 1 if up else -1) if magnitude > 0 else 0.0
-        return math.copysign(10.0 ** math.ceil(math.log10(2 * magnitude)), value)
-    # the end on the other side of 0 from the losses: keep 0 in view
-    return 0.0
-
-
-def fit_loss_range(ax, losses: np.ndarray, *, always: bool = False) -> bool:
-    """Fit the y-range of ``ax`` to these losses, with a margin; True if it changed.
-
-    With ``always`` the range is set to fit the losses; otherwise it is only widened, when
-    the losses leave it, which keeps the axis still while a slider moves, so that an
-    update is a blit. ``losses`` has the steps in its first axis and runs sharing one
-    start in the others. On a log axis the range ends on whole decades with at least a
-    factor 2 to spare, so that a widening is rare and leaves room for the next runs; it
-    stops 16 decades below the start (a run down there has converged and there is
-    nothing more to see) and 4 decades above it (a diverging run just leaves the top).
-    On a symmetric log axis (see :func:`use_loss_scale`) it ends on signed powers of ten
-    and keeps 0 in view; such losses are bounded by the divergence test.
-    """
-    scale = ax.get_yscale()
-    finite = losses[np.isfinite(losses)]
-    if scale == "log":
-        finite = finite[finite > 0]
-    if finite.size == 0:
-        return False
-    low, high = float(finite.min()), float(finite.max())
-    if scale == "log":
-        start = float(np.nanmax(np.abs(losses[0]))) if np.any(np.isfinite(losses[0])) else 0.0
-        if start > 0:
-            low, high = max(low, start * 1e-16), min(high, start * 1e4)
-        wanted = (
-            10.0 ** math.floor(math.log10(low / 2)),
-            10.0 ** math.ceil(math.log10(high * 2)),
-        )
-    elif scale == "symlog":
-        linthresh = ax.yaxis.get_transform().linthresh
-        wanted = (
-            _signed_decade(low, linthresh, up=False),
-            _signed_decade(high, linthresh, up=True),
-        )
-        if wanted[0] == wanted[1]:  # every loss is 0
-            wanted = (-linthresh, linthresh)
-    else:
-        margin = 0.05 * (high - low) if high > low else 1.0
-        wanted = (low - margin, high + margin)
-    current = ax.get_ylim()
-    if always:
-        if tuple(current) == wanted:
-            return False
-    elif not (wanted[0] < current[0] or wanted[1] > current[1]):
-        return False
-    else:
-        wanted = (min(wanted[0], current[0]), max(wanted[1], current[1]))
-    ax.set_ylim(*wanted)
-    return True
-
-
-class _Family:
-    """The runs of every step-size slider position, computed together as one batched run.
-
-    A step-size change then costs a look-up; a shorter run is a prefix of a longer one.
-    """
-
-    def __init__(self, surface, optimizer, start, steps: int, exponents: np.ndarray) -> None:
-        self.exponents = exponents
-        self.batch = descend(surface, optimizer, start=start, steps=steps)
-        self.steps = steps
-
-    def run(self, lr: float, steps: int, optimizer_repr: str, objective: str) -> Path | None:
-        """The run at this step size, if it is a slider position; cut to ``steps``."""
-        offset = np.abs(self.exponents - math.log10(lr))
-        index = int(np.argmin(offset))
-        if offset[index] > 1e-9 or steps > self.steps:
-            return None
-        diverged_at = int(self.batch.diverged_at[index])
-        stop = steps + 1 if diverged_at < 0 or diverged_at > steps else diverged_at
-        return Path(
-            self.batch.points[:stop, index].copy(),
-            self.batch.losses[:stop, index].copy(),
-            self.batch.grads[:stop, index].copy(),
-            stop <= steps,
-            stop if stop <= steps else None,
-            optimizer=optimizer_repr,
-            objective=objective,
-        )
-
-
 def surface_choices(surface) -> tuple[dict, str]:
     table = {name: surfaces.get(name) for name in surfaces.names()}
     if isinstance(surface, Surface):
@@ -363,7 +215,43 @@ def _optimizer_choice(optimizer) -> tuple[str, dict]:
     return by_type[type(optimizer)], hyperparameters
 
 
-class DescentExplorer(Explorer):
+def stop_exponents(
+    low: float, high: float, value: float, *, stops_per_decade: float, anchor: float
+) -> np.ndarray:
+    """Exponents of 10 of the stops ``anchor + k / stops_per_decade`` covering [low, high] and ``value``.
+
+    Examples
+    --------
+    >>> stops = 10 ** stop_exponents(0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
+    >>> len(stops), [round(float(s), 4) for s in (stops[0], stops[9], stops[-1])]
+    (17, [0.0252, 0.2, 1.0024])
+    """
+    low, high = min(low, value), max(high, value)
+    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
+    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
+    return anchor + np.arange(first, last + 1) / stops_per_decade
+
+
+def _cut(batch: Path, index: int, steps: int, optimizer: str, objective: str) -> Path:
+    """Run ``index`` of a batch of runs, to ``steps`` steps or its divergence."""
+    diverged_at = int(batch.diverged_at[index])
+    stop = steps + 1 if diverged_at < 0 or diverged_at > steps else diverged_at
+    return Path(
+        batch.points[:stop, index].copy(),
+        batch.losses[:stop, index].copy(),
+        batch.grads[:stop, index].copy(),
+        stop <= steps,
+        stop if stop <= steps else None,
+        optimizer=optimizer,
+        objective=objective,
+    )
+
+
+def _columns(run: Path) -> dict[str, np.ndarray]:
+    return {"x": run.points[:, 0], "y": run.points[:, 1], "loss": run.losses}
+
+
+class DescentExplorer(SceneExplorer):
     """Descent on a 2-D surface: the path on the contours and the loss at each step.
 
     Parameters
@@ -372,27 +260,31 @@ class DescentExplorer(Explorer):
         A built-in surface's name (see :func:`gdviz.surfaces.names`) or a surface.
     optimizer : str or Optimizer, optional
         A short name (see :func:`gdviz.optimizers.names`) or an optimizer; plain gradient
-        descent by default. Its ``lr`` starts the step-size slider.
+        descent by default. Its ``lr`` starts the step-size slider, exactly.
     start : array_like of shape (2,), optional
         Where the descent starts; the surface's own start by default. Click on the
         contours to move it.
     steps : int
         The number of steps, 1 to 100,000.
-    backend : {"ipympl", "inline"}, optional
-        See :func:`gdviz.widgets.base.choose_backend`.
 
     Attributes
     ----------
     controls : dict
-        ``"surface"``, ``"optimizer"``, ``"step_size"``, ``"steps"``, ``"play"``, ``"frame"``.
+        ``"surface"``, ``"optimizer"``, ``"steps"`` (kernel controls), ``"step_size"``,
+        ``"frame"`` and ``"play"`` (drawn in the browser; ``"play"`` is the frame too).
+    entries : dict
+        ``"step_size"`` (type a step size: it is run exactly) and ``"steps"``.
     result : Path
         The current run. A diverged run stops at its last finite point.
-    limit_readout : ipywidgets.HTML
+    limit_readout : Line
         The step size relative to the stability limit, e.g. ``lr = 0.5 × limit (2/λ_max = 0.2)``.
+    stops : ndarray
+        The step sizes the slider stops at (their runs are precomputed), about 1 % apart,
+        one exactly at the stability limit.
 
     Examples
     --------
-    >>> explorer = DescentExplorer("rosenbrock", optimizer="momentum", backend="inline")
+    >>> explorer = DescentExplorer("rosenbrock", optimizer="momentum")
     >>> explorer.controls["steps"].value = 300
     >>> explorer.result.steps
     300
@@ -405,7 +297,6 @@ class DescentExplorer(Explorer):
         start=None,
         *,
         steps: int = 100,
-        backend: str | None = None,
     ) -> None:
         self._surfaces, surface_name = surface_choices(surface)
         optimizer_name, self._hyperparameters = _optimizer_choice(optimizer)
@@ -414,43 +305,21 @@ class DescentExplorer(Explorer):
         if not 1 <= steps <= MAX_STEPS:
             raise ValueError(f"steps must be from 1 to {MAX_STEPS}; got {steps}")
         self._start = self._check_start(start, self._surfaces[surface_name])
-        self._family: _Family | None = None
-        self._limit_text = ""
-
-        with plotting.projector_style():
-            figure = Figure(figsize=(9, 3.8), layout="constrained")
-            figure.get_layout_engine().set(wspace=0.08)  # keep the colorbar off the loss panel
-            self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
-            self._contours = ContourPanel(self._ax)
-            self._path = plotting.PathArtist(self._ax, color=plotting.COLORS[1], label="path")
-            self._status_text = self._ax.text(
-                0.02,
-                0.97,
-                "",
-                transform=self._ax.transAxes,
-                va="top",
-                fontsize=12,
-                bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85},
-            )
-            (self._loss_line,) = self._loss_ax.plot([], [], color=plotting.COLORS[1])
-            (self._loss_marker,) = self._loss_ax.plot(
-                [], [], "o", color=plotting.COLORS[1], markeredgecolor="black", markersize=9
-            )
-            self._loss_ax.set_xlabel("step")
-            self._loss_ax.set_ylabel("loss")
-            self._loss_ax.set_title("loss at each step")
-            self._loss_ax.grid(True, which="major", alpha=0.3)
+        given_lr = optimizer.lr if isinstance(optimizer, optimizers.Optimizer) else None
+        self._initial = (surface_name, optimizer_name, dict(self._hyperparameters))
+        self._initial += (self._start.copy(), int(steps), given_lr)
+        self._exponents = np.zeros(0)
+        self._batch: Path | None = None
+        self._lr_range = (1e-3, 1.0)
+        self.limit_readout = Line()
         super().__init__(
-            figure,
             caption=(
                 "Raise the step size past the stability limit and watch the path overshoot, "
                 "then diverge; click on the contours to start elsewhere; press play."
             ),
-            backend=backend,
+            slider={"name": "step_size", "label": "step size"},
+            download_name="descent-explorer.png",
         )
-        self.view.animate(*self._path.artists)
-        self.view.show_in_static_picture_only(self._status_text)
-        self.view.animate(self._loss_line, self._loss_marker)
 
         self.add_control(
             "surface",
@@ -464,31 +333,81 @@ class DescentExplorer(Explorer):
                 options=optimizers.names(), value=optimizer_name, description="optimizer"
             ),
         )
-        self.add_control("step_size", log_slider("step size", 0.1, 1e-3, 1.0))
-        # more steps mean new runs and a new step axis (a full redraw): update when dropped
+        # more steps mean new runs and a new step axis: computed when the drag ends
         self.add_control(
             "steps", int_slider("steps", steps, 1, max(1000, steps), continuous_update=False)
         )
-        self.add_animation(steps)
-        self.limit_readout = widgets.HTML()
-        self.arrange(
-            ["surface", "optimizer"],
-            ["step_size", self.limit_readout],
-            ["steps"],
-            ["play", "frame"],
+        scene = self.scene
+        step_size = SceneControl(
+            "step size",
+            lambda: scene.value,
+            lambda value: self.run(lambda: self._set_step_size(value)),
+            lambda handler: scene.observe(handler, "value"),
+            self._log_limits,
         )
-        self.watch(["surface"], self._change_surface, redraw=True)
-        self.watch(["optimizer"], self._change_optimizer, redraw=True)
-        self.watch(["step_size"], self._change_step_size)
-        self.watch(["steps"], self._change_steps)
-        self.watch(["frame"], self._show_frame)
-        self.on_click(self._clicked)
+        frame = SceneControl(
+            "frame",
+            lambda: scene.frame,
+            lambda value: self.run(lambda: self._set_frame(value)),
+            lambda handler: scene.observe(handler, "frame"),
+            lambda: (0, self.result.steps, 1),
+        )
+        self.controls.update(step_size=step_size, frame=frame, play=frame)
+        self.entries["step_size"] = TypedEntry(self._entry_text, self._typed_in_run)
+        self.arrange(["surface", "optimizer", "steps"])
+        self.watch(["surface"], self._change_surface)
+        self.watch(["optimizer"], self._change_optimizer)
+        self.watch(["steps"], self._recompute)
+        scene.observe(self._value_from_browser, "value")
+        self.run(lambda: self._restart(given_lr))
 
-        given_lr = optimizer.lr if isinstance(optimizer, optimizers.Optimizer) else None
-        with self.holding():
-            self._draw_surface()
-            self._set_step_size_range(given_lr)
-            self.run(self._recompute, redraw=True)
+    # the scene --------------------------------------------------------------------
+
+    def _build_scene(self) -> list[int]:
+        """Figures for the current state: the contours anew if the surface changed, the
+        loss axes anew always (their scale is set by :meth:`_fit_axes`). Returns the
+        indices of the panels built anew."""
+        colour = plotting.COLORS[1]
+        rebuilt = [1]
+        if self._contour_surface is not self.surface:
+            self._contour_surface = self.surface
+            rebuilt = [0, 1]
+            with plotting.projector_style():
+                self._contour_figure = Figure(figsize=(4.9, 4.2), layout="constrained")
+                self._ax = self._contour_figure.subplots()
+                plotting.contour(self._ax, self.surface)
+                self._path = plotting.PathArtist(self._ax, color=colour, label="path")
+                self._status_text = self._ax.text(
+                    0.02,
+                    0.97,
+                    "",
+                    transform=self._ax.transAxes,
+                    va="top",
+                    fontsize=12,
+                    bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85},
+                )
+        with plotting.projector_style():
+            losses = Figure(figsize=(4.2, 4.2), layout="constrained")
+            self._loss_ax = losses.subplots()
+            (self._loss_line,) = self._loss_ax.plot([], [], color=colour)
+            (self._loss_marker,) = self._loss_ax.plot(
+                [], [], "o", color=colour, markeredgecolor="black", markersize=9
+            )
+            self._loss_ax.set_xlabel("step")
+            self._loss_ax.set_ylabel("loss")
+            self._loss_ax.set_title("loss at each step")
+            self._loss_ax.grid(True, which="major", alpha=0.3)
+        self.set_panels(
+            (self._contour_figure, self._path.artists, [self._status_text]),
+            (losses, [self._loss_line, self._loss_marker], []),
+        )
+        self.scene.tracks = [
+            {"panel": 0, "kind": "path", "x": "x", "y": "y", "colour": colour},
+            {"panel": 1, "kind": "curve", "x": None, "y": "loss", "colour": colour},
+        ]
+        return rebuilt
+
+    _contour_surface = None
 
     # the numbers ------------------------------------------------------------------
 
@@ -502,10 +421,15 @@ class DescentExplorer(Explorer):
         """Where the descent starts (a copy)."""
         return self._start.copy()
 
+    @property
+    def stops(self) -> np.ndarray:
+        """The step sizes of the slider's stops."""
+        return 10.0**self._exponents
+
     def optimizer(self, lr: float | np.ndarray | None = None) -> optimizers.Optimizer:
-        """The current optimizer, at the slider's step size unless ``lr`` is given."""
+        """The current optimizer, at the shown step size unless ``lr`` is given."""
         params = dict(self._hyperparameters)
-        params["lr"] = self.controls["step_size"].value if lr is None else lr
+        params["lr"] = self.scene.value if lr is None else lr
         return optimizers.get(self.controls["optimizer"].value, **params)
 
     @staticmethod
@@ -521,144 +445,14 @@ class DescentExplorer(Explorer):
         """λ_max of the Hessian at the start."""
         return largest_curvature(self.surface, self._start)
 
-    def _slider_exponents(self) -> np.ndarray:
-        slider = self.controls["step_size"]
-        count = round((slider.max - slider.min) / slider.step) + 1
-        return slider.min + np.arange(count) * slider.step
+    def _log_limits(self) -> tuple[float, float, float]:
+        """The slider's range and step as a log slider's: exponents of 10."""
+        step = float(self._exponents[1] - self._exponents[0]) if len(self._exponents) > 1 else 0
+        return float(self._exponents[0]), float(self._exponents[-1]), step
 
-    def _compute_family(self) -> None:
-        exponents = self._slider_exponents()
-        lrs = (10.0**exponents)[:, None]
-        steps = self.controls["steps"].value
-        self._family = _Family(self.surface, self.optimizer(lrs), self._start, steps, exponents)
-
-    def _current_run(self) -> Path:
-        optimizer = self.optimizer()
-        steps = self.controls["steps"].value
-        run = None
-        if self._family is not None:
-            run = self._family.run(
-                optimizer.lr, steps, repr(optimizer), getattr(self.surface, "name", "")
-            )
-        if run is None:
-            run = descend(self.surface, optimizer, start=self._start, steps=steps)
-        return run
-
-    # callbacks ----------------------------------------------------------------------
-
-    def _change_surface(self) -> None:
-        self._start = np.array(self.surface.start, dtype=float)
-        self._draw_surface()
-        self._set_step_size_range()
-        self._recompute()
-
-    def _change_optimizer(self) -> None:
-        self._hyperparameters = optimizers.get(self.controls["optimizer"].value).hyperparameters()
-        self._set_step_size_range()
-        self._recompute()
-
-    def _change_step_size(self) -> None:
-        self._update_run()
-
-    def _change_steps(self) -> None:
-        steps = self.controls["steps"].value
-        if self._family is None or steps > self._family.steps:
-            self._place_stops(self.controls["step_size"].value)
-            self._compute_family()
-        self._fit_steps_axis(steps)
-        self.view.invalidate()
-        self._update_run()
-
-    def _clicked(self, ax, x: float, y: float) -> None:
-        if ax is self._ax:
-            self.set_start(x, y)
-
-    def set_start(self, x: float, y: float) -> None:
-        """Start the descent at ``(x, y)`` (what a click on the contours does)."""
-        self._start = self._check_start((x, y), self.surface)
-        self.run(self._recompute, redraw=True)
-
-    def _recompute(self) -> None:
-        """A new family of runs (new surface, optimizer or start): rescale the loss panel.
-
-        The loss axis is logarithmic, or symmetric logarithmic when some run of the family
-        goes below 0; it is fitted to the run on show, and other step sizes widen it when
-        their runs leave it (rarely: it ends on whole decades with room to spare).
-        """
-        self._place_stops(self.controls["step_size"].value)
-        self._compute_family()
-        steps = self.controls["steps"].value
-        self._fit_steps_axis(steps)
-        run = self._current_run()
-        self._choose_loss_scale(self._family.batch.losses)
-        self._fit_loss_axes(run.losses, always=True)
-        self._update_run()
-
-    def _update_run(self) -> None:
-        self.result = self._current_run()
-        self._fit_loss_axes(self.result.losses)
-        steps = self.result.steps
-        play = self.controls["play"]
-        play.step = max(1, math.ceil(steps / 200))
-        self.set_frames(steps)
-        self._show_readouts()
-        self._draw_run(steps)
-
-    def _show_frame(self) -> None:
-        self._draw_run(min(self.controls["frame"].value, self.result.steps))
-
-    # drawing ------------------------------------------------------------------------
-
-    def _draw_surface(self) -> None:
-        self._contours.show(self.surface)
-
-    def _choose_loss_scale(self, losses: np.ndarray) -> bool:
-        """Log, or symmetric log for losses below 0 (:func:`use_loss_scale`); True if changed."""
-        with plotting.projector_style():
-            if not use_loss_scale(self._loss_ax, losses):
-                return False
-            signed = self._loss_ax.get_yscale() == "symlog"
-            self._loss_ax.set_title("loss at each step" + (" (can go below 0)" if signed else ""))
-        self.view.invalidate()
-        return True
-
-    def _fit_steps_axis(self, steps: int) -> None:
-        margin = 0.02 * steps  # room for the marker at the last step
-        self._loss_ax.set_xlim(-margin, steps + margin)
-
-    def _fit_loss_axes(self, losses: np.ndarray, *, always: bool = False) -> None:
-        if fit_loss_range(self._loss_ax, losses, always=always):
-            self.view.invalidate()
-
-    def _draw_run(self, frame: int) -> None:
-        run = self.result
-        self._path.update(run.points, upto=frame)
-        shown = plotting.thin(frame + 1)
-        self._loss_line.set_data(shown, run.losses[shown])
-        self._loss_marker.set_data([frame], [run.losses[frame]])
-        self._status_text.set_text(self._describe(frame))
-        self._status_text.set_color(plotting.COLORS[1] if run.diverged else "black")
-        # off the path (points, and points along its segments) and the minima
-        corners = run.points[plotting.thin(frame + 1, 200)]
-        along = (
-            corners[:-1, None]
-            + np.linspace(0, 1, 5)[None, :, None] * np.diff(corners, axis=0)[:, None]
-        )
-        drawn = np.concatenate([along.reshape(-1, 2), corners, self.surface.minima.reshape(-1, 2)])
-        move_to_emptiest_corner(self._status_text, drawn, size=(0.68, 0.3))
-
-    def _describe(self, frame: int) -> str:
-        run = self.result
-        text = f"{self._limit_text}\nstep {frame}: loss {run.losses[frame]:.3g}"
-        if run.diverged:
-            text += f"\ndiverged at step {run.diverged_at}"
-        return text
-
-    def _set_step_size_range(self, lr: float | None = None) -> None:
+    def _limit(self) -> tuple[float | None, str]:
         name = self.controls["optimizer"].value
-        low, high, default = step_size_range(name, self.surface, self.curvature())
-        self._lr_range = (low, high)
-        self._place_stops(snap(default) if lr is None else float(lr))
+        return stability_limit(name, self._hyperparameters, self.curvature())
 
     def _place_stops(self, value: float) -> None:
         """Stops :data:`STOPS_PER_OCTAVE` to a doubling, one at the stability limit.
@@ -667,15 +461,12 @@ class DescentExplorer(Explorer):
         than :data:`FAMILY_BUDGET` points, every second (third, …) stop is kept instead.
         """
         low, high = self._lr_range
-        name = self.controls["optimizer"].value
-        limit, _ = stability_limit(name, self._hyperparameters, self.curvature())
+        limit, _ = self._limit()
         per_decade = STOPS_PER_OCTAVE / math.log10(2)
         decades = math.log10(max(high, value) / min(low, value))
-        # up to decades × per_decade + 2 stops, once the ends are rounded outwards
-        affordable = FAMILY_BUDGET / (self.controls["steps"].value + 1) - 2
+        affordable = FAMILY_BUDGET / (self.controls["steps"].value + 1) - 3
         per_decade /= max(1, math.ceil(decades * per_decade / affordable))
-        set_log_slider(
-            self.controls["step_size"],
+        self._exponents = stop_exponents(
             low,
             high,
             value,
@@ -683,29 +474,225 @@ class DescentExplorer(Explorer):
             anchor=math.log10(value if limit is None else limit),
         )
 
-    def _show_readouts(self) -> None:
-        lr = self.controls["step_size"].value
-        name = self.controls["optimizer"].value
-        curvature = self.curvature()
-        limit, formula = stability_limit(name, self._hyperparameters, curvature)
+    def _limit_words(self) -> tuple[float | None, str]:
+        """The stability limit and how the readout names it (the same for every stop)."""
+        limit, formula = self._limit()
         if limit is None:
-            readout = f"lr = {lr:.3g}; {formula}"
-            self._limit_text = f"lr = {lr:.3g}"
+            return None, formula
+        where = "" if has_constant_curvature(self.surface) else ", from the Hessian at the start"
+        value = f"{formula} = {limit:.3g}" if "λ" in formula else formula
+        return limit, f"{value}{where}"
+
+    def _words(self, run: Path, lr: float, limit_words=None) -> tuple[str, str]:
+        """The readout beside the slider and the status line, for a run at ``lr``."""
+        limit, words = self._limit_words() if limit_words is None else limit_words
+        if limit is None:
+            readout = f"lr = {lr:.3g}; {words}"
         else:
-            where = (
-                "" if has_constant_curvature(self.surface) else ", from the Hessian at the start"
-            )
-            value = f"{formula} = {limit:.3g}" if "λ" in formula else formula
-            readout = f"lr = {lr / limit:.3g} × limit ({value}{where})"
-            self._limit_text = f"lr = {lr:.3g} = {lr / limit:.2g} × limit"
-        self.limit_readout.value = readout
-        run = self.result
+            readout = f"lr = {lr / limit:.3g} × limit ({words})"
         if run.diverged:
-            self.show_status(f"{run.optimizer}: diverged at step {run.diverged_at}. {readout}.")
+            status = f"{run.optimizer}: diverged at step {run.diverged_at}. {readout}."
         else:
-            self.show_status(
-                f"{run.optimizer}: {run.steps} steps, loss {run.losses[0]:.3g} → {run.losses[-1]:.3g}"
+            status = (
+                f"{run.optimizer}: {run.steps} steps, loss {run.losses[0]:.3g} → "
+                f"{run.losses[-1]:.3g}"
             )
+        return readout, status
+
+    def _stop_run(self, index: int) -> Path:
+        lr = float(10.0 ** self._exponents[index])
+        return _cut(
+            self._batch,
+            index,
+            self.controls["steps"].value,
+            repr(self.optimizer(lr)),
+            getattr(self.surface, "name", ""),
+        )
+
+    # changes --------------------------------------------------------------------------
+
+    def _restart(self, lr: float | None = None) -> None:
+        """New stops around a default (or ``lr``) step size, and everything computed anew."""
+        name = self.controls["optimizer"].value
+        low, high, default = step_size_range(name, self.surface, self.curvature())
+        self._lr_range = (low, high)
+        self._recompute(snap(default) if lr is None else float(lr))
+
+    def _change_surface(self) -> None:
+        self._start = np.array(self.surface.start, dtype=float)
+        self._restart()
+
+    def _change_optimizer(self) -> None:
+        self._hyperparameters = optimizers.get(self.controls["optimizer"].value).hyperparameters()
+        self._restart()
+
+    def set_start(self, x: float, y: float) -> None:
+        """Start the descent at ``(x, y)`` (what a click on the contours does)."""
+        self._start = self._check_start((x, y), self.surface)
+        self.run(self._recompute)
+
+    def clicked(self, panel: int, x: float, y: float) -> None:
+        if panel == 0:
+            self.set_start(float(x), float(y))
+
+    def reset(self) -> None:
+        surface_name, optimizer_name, hyperparameters, start, steps, lr = self._initial
+        self._hyperparameters = dict(hyperparameters)
+        # quietly: each control's own callback would recompute with the others half set
+        self._resetting = True
+        try:
+            self.controls["surface"].value = surface_name
+            self.controls["optimizer"].value = optimizer_name
+            self.controls["steps"].value = steps
+        finally:
+            self._resetting = False
+        self._hyperparameters = dict(hyperparameters)
+        self._start = start.copy()
+        self._restart(lr)
+
+    _resetting = False
+
+    def watch(self, names, callback) -> None:
+        super().watch(names, lambda: None if self._resetting else callback())
+
+    def _recompute(self, lr: float | None = None) -> None:
+        """Every stop's run (new surface, optimizer, start or steps), the scene re-sent.
+
+        The loss axis is logarithmic, or symmetric logarithmic when some run goes below 0,
+        and fitted to every stop's run at once, so that moving the step size never
+        changes it.
+        """
+        lr = self.scene.value if lr is None else lr
+        rebuilt = self._build_scene()
+        self._place_stops(lr)
+        steps = self.controls["steps"].value
+        lrs = (10.0**self._exponents)[:, None]
+        self._batch = descend(self.surface, self.optimizer(lrs), start=self._start, steps=steps)
+        runs = [self._stop_run(i) for i in range(len(self._exponents))]
+        limit_words = self._limit_words()
+        words = [
+            self._words(run, float(10.0**e), limit_words)
+            for run, e in zip(runs, self._exponents, strict=True)
+        ]
+        family = pack_runs([_columns(run) for run in runs])
+        family["values"] = [float(10.0**e) for e in self._exponents]
+        family["readouts"] = [readout for readout, _ in words]
+        family["labels"] = [status for _, status in words]
+        self._fit_axes(self._batch.losses, steps)
+        self.scene.family = family
+        self.scene.frame_step = max(1, math.ceil(steps / 200))
+        self._show(lr, stale=rebuilt)
+
+    def _fit_axes(self, losses: np.ndarray, steps: int) -> None:
+        with plotting.projector_style():
+            plotting.use_loss_scale(self._loss_ax, losses)
+            signed = self._loss_ax.get_yscale() == "symlog"
+            self._loss_ax.set_title("loss at each step" + (" (can go below 0)" if signed else ""))
+            plotting.fit_loss_range(self._loss_ax, losses, always=True)
+        margin = 0.02 * steps  # room for the marker at the last step
+        self._loss_ax.set_xlim(-margin, steps + margin)
+
+    def _nearest_stop(self, lr: float) -> tuple[int, bool]:
+        offset = np.abs(self._exponents - math.log10(lr))
+        index = int(np.argmin(offset))
+        return index, bool(offset[index] < 1e-9)
+
+    def _show(self, lr: float, *, stale: Sequence[int] = ()) -> None:
+        """Show the run at ``lr``: a stop's, or one computed now for a value between stops."""
+        index, on_stop = self._nearest_stop(lr)
+        if on_stop:
+            lr = float(10.0 ** self._exponents[index])
+            self.result = self._stop_run(index)
+            extra = {}
+        else:
+            steps = self.controls["steps"].value
+            self.result = descend(self.surface, self.optimizer(lr), start=self._start, steps=steps)
+            readout, status = self._words(self.result, lr)
+            extra = {
+                "value": lr,
+                "columns": {k: float32_bytes(v) for k, v in _columns(self.result).items()},
+                "readout": readout,
+                "label": status,
+            }
+            # a run the loss axis was not fitted to widens it
+            if plotting.fit_loss_range(self._loss_ax, self.result.losses):
+                stale = sorted({*stale, 1})
+        self.limit_readout.value, self.status.value = self._words(self.result, lr)
+        self._updating = True
+        try:
+            self.scene.extra = extra
+            self.scene.stop = index
+            self.scene.value = lr
+            self.scene.frame = self.result.steps
+        finally:
+            self._updating = False
+        if stale:
+            self.publish_panels(only=stale)
+
+    _updating = False
+
+    def _value_from_browser(self, change) -> None:
+        if not self._updating:
+            self.run(lambda: self._show(change["new"]))
+
+    def _set_step_size(self, value) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise TypeError(f"step size must be a number; got {value!r}")
+        low, high = self.stops[0], self.stops[-1]
+        used = min(max(float(value), low), high)
+        if used != value:
+            self.notify(
+                f"step size: {value:.3g} is outside [{low:.3g}, {high:.3g}]; clamped to {used:.3g}.",
+                error=True,
+            )
+        self._show(used)
+
+    def _set_frame(self, value) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(f"frame must be a whole number; got {value!r}")
+        self.scene.frame = min(max(int(value), 0), self.result.steps)
+
+    def _entry_text(self) -> str:
+        _, on_stop = self._nearest_stop(self.scene.value)
+        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
+
+    def typed(self, text: str) -> None:
+        number = parse_number(text)
+        if number is None or number <= 0:
+            self.notify(
+                f"step size: {text.strip()!r} is not a number > 0; it stays {self._entry_text()}.",
+                error=True,
+            )
+            return
+        self._set_step_size(number)
+
+    def _typed_in_run(self, text: str) -> None:
+        self.run(lambda: self.typed(text))
+
+    # the static picture -----------------------------------------------------------------
+
+    def draw_static_picture(self) -> None:
+        run = self.result
+        frame = min(self.scene.frame, run.steps)
+        self._path.update(run.points, upto=frame)
+        shown = plotting.thin(frame + 1)
+        self._loss_line.set_data(shown, run.losses[shown])
+        self._loss_marker.set_data([frame], [run.losses[frame]])
+        lr = self.scene.value
+        limit, _ = self._limit()
+        text = f"lr = {lr:.3g}" if limit is None else f"lr = {lr:.3g} = {lr / limit:.2g} × limit"
+        text += f"\nstep {frame}: loss {run.losses[frame]:.3g}"
+        if run.diverged:
+            text += f"\ndiverged at step {run.diverged_at}"
+        self._status_text.set_text(text)
+        self._status_text.set_color(plotting.COLORS[1] if run.diverged else "black")
+        corners = run.points[plotting.thin(frame + 1, 200)]
+        along = (
+            corners[:-1, None]
+            + np.linspace(0, 1, 5)[None, :, None] * np.diff(corners, axis=0)[:, None]
+        )
+        drawn = np.concatenate([along.reshape(-1, 2), corners, self.surface.minima.reshape(-1, 2)])
+        move_to_emptiest_corner(self._status_text, drawn, size=(0.68, 0.3))
 
     def summary(self) -> str:
         run = self.result

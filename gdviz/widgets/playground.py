@@ -38,6 +38,7 @@ from .base import Explorer, choose_backend
 from .descent import DescentExplorer
 from .minibatch import MinibatchExplorer
 from .race import OptimizerRace
+from .template import SceneExplorer
 
 TABS = {"surfaces": "Surfaces", "minibatch": "Mini-batches", "race": "Race"}
 """The tabs, by name, with their titles, in order."""
@@ -53,7 +54,8 @@ class Playground(widgets.VBox):
     tab : str
         The tab open at the start, one of :data:`TABS`.
     backend : {"ipympl", "inline"}, optional
-        For every explorer; see :func:`gdviz.widgets.base.choose_backend`.
+        For the explorers still drawn by matplotlib in the kernel (mini-batches, race);
+        see :func:`gdviz.widgets.base.choose_backend`. The Surfaces tab draws in the browser.
 
     Attributes
     ----------
@@ -68,12 +70,12 @@ class Playground(widgets.VBox):
     ) -> None:
         self._check_name(tab)
         self.backend = choose_backend(backend)
-        self._factories: dict[str, Callable[[], Explorer]] = {
-            "surfaces": lambda: DescentExplorer(surface, backend=self.backend),
+        self._factories: dict[str, Callable[[], Explorer | SceneExplorer]] = {
+            "surfaces": lambda: DescentExplorer(surface),  # drawn in the browser: no backend
             "minibatch": lambda: MinibatchExplorer(backend=self.backend),
             "race": lambda: OptimizerRace(surface, backend=self.backend),
         }
-        self._explorers: dict[str, Explorer] = {}
+        self._explorers: dict[str, Explorer | SceneExplorer] = {}
         self.tabs = widgets.Tab(
             children=[
                 widgets.VBox([widgets.HTML(f"<i>Opening the {title} tab…</i>")])
@@ -108,7 +110,7 @@ class Playground(widgets.VBox):
         if change["new"] is not None:
             self._build(list(TABS)[change["new"]])
 
-    def _build(self, name: str) -> Explorer | None:
+    def _build(self, name: str) -> Explorer | SceneExplorer | None:
         """Build the tab's explorer once and put it in the tab; show an error if that fails."""
         if name in self._explorers:
             return self._explorers[name]
@@ -125,7 +127,7 @@ class Playground(widgets.VBox):
         self.message.value = ""
         return explorer
 
-    def explorer(self, name: str) -> Explorer:
+    def explorer(self, name: str) -> Explorer | SceneExplorer:
         """The explorer of the tab called ``name``, built now if it was not yet.
 
         Raises
@@ -141,7 +143,7 @@ class Playground(widgets.VBox):
         return explorer
 
     @property
-    def explorers(self) -> dict[str, Explorer]:
+    def explorers(self) -> dict[str, Explorer | SceneExplorer]:
         """The explorers built so far, by tab name."""
         return dict(self._explorers)
 
@@ -176,5 +178,5 @@ class Playground(widgets.VBox):
         bundle["text/plain"] = self.summary()
         shown = self._explorers.get(self.selected)
         if shown is not None:
-            bundle["image/png"] = base64.b64encode(shown.view.png()).decode("ascii")
+            bundle["image/png"] = base64.b64encode(shown.png()).decode("ascii")
         return bundle

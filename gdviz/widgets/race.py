@@ -23,18 +23,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from .. import optimizers, plotting
+from ..plotting import fit_loss_range, use_loss_scale
 from ..runs import Path, descend
 from ..surfaces import Surface
 from .base import Explorer, float_slider, int_slider, log_slider
 from .descent import (
     ContourPanel,
-    fit_loss_range,
     largest_curvature,
     set_log_slider,
     snap,
     step_size_range,
     surface_choices,
-    use_loss_scale,
 )
 
 SECOND_PARAMETER = {"momentum": "beta", "nesterov": "beta", "rmsprop": "rho", "adam": "beta1"}

@@ -310,13 +310,18 @@ class VoilaServer:
 
 
 @contextmanager
-def running_voila(notebook: Path, base: Path) -> Iterator[VoilaServer]:
+def running_voila(
+    notebook: Path, base: Path, *, template: str | None = None
+) -> Iterator[VoilaServer]:
     """Voilà serving one notebook on 127.0.0.1:<free port> for the ``with`` block.
 
     Tracebacks are shown in the page (so a test can see them); stopped by its PID at the
-    end, with any kernel it leaves behind.
+    end, with any kernel it leaves behind. ``template="projector"`` uses the project's
+    presentation template (``presentation/voila/templates``), as ``make present`` does.
     """
     env, dirs = jupyter_env(base)
+    if template is not None:
+        env["JUPYTER_PATH"] = str(ROOT / "presentation")
     target = dirs["root"] / notebook.name
     shutil.copyfile(notebook, target)
     port = free_port()
@@ -327,6 +332,7 @@ def running_voila(notebook: Path, base: Path) -> Iterator[VoilaServer]:
         f"--port={port}",
         "--Voila.port_retries=0",
         "--show_tracebacks=True",
+        *([f"--template={template}"] if template else []),
         target.name,
     ]
     log = base / "voila.log"

@@ -289,7 +289,7 @@ def test_save_gif_writes_every_frame_and_restores_the_shown_frame(tmp_path):
 
     from gdviz.widgets import DescentExplorer
 
-    explorer = DescentExplorer(backend="inline", steps=20)
+    explorer = DescentExplorer(steps=20)
     explorer.controls["frame"].value = 7
     written = explorer.save_gif(tmp_path / "descent.gif", fps=5)
     with Image.open(written) as gif:
@@ -307,7 +307,7 @@ def test_save_gif_keeps_at_most_max_frames(tmp_path):
 
     from gdviz.widgets import DescentExplorer
 
-    explorer = DescentExplorer(backend="inline", steps=100)
+    explorer = DescentExplorer(steps=100)
     with Image.open(explorer.save_gif(tmp_path / "short.gif", max_frames=10)) as gif:
         assert gif.n_frames == 10
 
@@ -315,6 +315,6 @@ def test_save_gif_keeps_at_most_max_frames(tmp_path):
 def test_save_gif_refuses_a_bad_frame_rate(tmp_path):
     from gdviz.widgets import DescentExplorer
 
-    explorer = DescentExplorer(backend="inline", steps=5)
+    explorer = DescentExplorer(steps=5)
     with pytest.raises(ValueError, match="fps must be a whole number >= 1; got 0"):
         explorer.save_gif(tmp_path / "x.gif", fps=0)

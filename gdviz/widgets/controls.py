@@ -1,0 +1,252 @@
+"""Controls shared by the explorers: sliders that report clamped values, typed entries.
+
+Sliders made with :func:`log_slider`, :func:`float_slider` and :func:`int_slider` tell
+``on_clamp(requested, used)`` when a value set on them (typed, or from code) is outside
+their range and was clamped, so that an explorer can say so. :class:`SceneControl` is a
+control whose value lives in an explorer's :class:`~gdviz.widgets.scene.Scene` (the
+browser answers it without a kernel round trip), with the ``value``, ``min``, ``max``,
+``step`` and ``observe`` of a slider for code and tests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import numpy as np
+from traitlets import validate
+
+
+class _ReportsClamping:
+    """Mixin for bounded widgets: tell ``on_clamp(requested, used)`` when a value is clamped."""
+
+    on_clamp: Callable | None = None
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        used = super()._validate_value(proposal)
+        if used != proposal["value"] and self.on_clamp is not None:
+            self.on_clamp(proposal["value"], used)
+        return used
+
+
+class ClampingFloatLogSlider(_ReportsClamping, widgets.FloatLogSlider):
+    """A ``FloatLogSlider`` that reports values clamped to its range."""
+
+
+class ClampingFloatSlider(_ReportsClamping, widgets.FloatSlider):
+    """A ``FloatSlider`` that reports values clamped to its range."""
+
+
+class ClampingIntSlider(_ReportsClamping, widgets.IntSlider):
+    """An ``IntSlider`` that reports values clamped to its range."""
+
+
+_SLIDER_LAYOUT = {"width": "22em"}
+_SLIDER_STYLE = {"description_width": "7em"}
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(f"{name}: the range must be finite with low < high; got [{low}, {high}]")
+    if not low <= value <= high:
+        raise ValueError(f"{name}: the value {value} is outside the range [{low}, {high}]")
+
+
+def log_slider(
+    description: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    points_per_decade: int = 20,
+    continuous_update: bool = True,
+) -> ClampingFloatLogSlider:
+    """A log-scale slider from ``low`` to ``high`` (both > 0), ``points_per_decade`` stops a decade.
+
+    With ``continuous_update=False`` the kernel hears of a drag only when it ends: use it
+    for controls whose update is slow (a full redraw, a long recomputation).
+
+    Examples
+    --------
+    >>> s = log_slider("step size", 0.1, 1e-3, 1.0)
+    >>> s.min, s.max, s.value
+    (-3.0, 0.0, 0.1)
+    """
+    if not (low > 0 and value > 0):
+        raise ValueError(
+            f"{description}: a log slider needs low > 0 and value > 0; got {low}, {value}"
+        )
+    _check_range(description, value, low, high)
+    return ClampingFloatLogSlider(
+        value=value,
+        min=math.log10(low),
+        max=math.log10(high),
+        step=1 / points_per_decade,
+        base=10,
+        description=description,
+        continuous_update=continuous_update,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
+    )
+
+
+def float_slider(
+    description: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    step: float,
+    continuous_update: bool = True,
+) -> ClampingFloatSlider:
+    """A linear slider from ``low`` to ``high`` in steps of ``step`` (see :func:`log_slider`)."""
+    _check_range(description, value, low, high)
+    return ClampingFloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=continuous_update,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
+    )
+
+
+def int_slider(
+    description: str,
+    value: int,
+    low: int,
+    high: int,
+    *,
+    step: int = 1,
+    continuous_update: bool = True,
+) -> ClampingIntSlider:
+    """A slider of whole numbers from ``low`` to ``high`` (see :func:`log_slider`)."""
+    _check_range(description, value, low, high)
+    return ClampingIntSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=continuous_update,
+        readout=False,
+        layout=_SLIDER_LAYOUT,
+        style=_SLIDER_STYLE,
+    )
+
+
+def _format_number(value) -> str:
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    return f"{value:.3g}"
+
+
+class SceneControl:
+    """A control drawn by the browser: its value is read and set through the explorer.
+
+    Parameters
+    ----------
+    description : str
+        What the control is called in the page.
+    get, set : callables
+        Read the value; set it (the explorer validates, clamps and reports).
+    observe : callable
+        ``observe(handler)``: call ``handler(change)`` when the value changes.
+    limits : callable
+        ``limits()`` returns ``(min, max, step)`` as a slider would (a log slider's in
+        exponents of 10).
+
+    Examples
+    --------
+    >>> box = {"v": 1.0}
+    >>> control = SceneControl("v", lambda: box["v"], lambda v: box.update(v=v),
+    ...                        lambda handler: None, lambda: (0.0, 2.0, 0.5))
+    >>> control.value = 1.5
+    >>> control.value, control.max
+    (1.5, 2.0)
+    """
+
+    def __init__(
+        self,
+        description: str,
+        get: Callable[[], object],
+        set: Callable[[object], None],
+        observe: Callable[[Callable], None],
+        limits: Callable[[], tuple[float, float, float]],
+    ) -> None:
+        self.description = description
+        self._get, self._set, self._observe, self._limits = get, set, observe, limits
+
+    @property
+    def value(self):
+        return self._get()
+
+    @value.setter
+    def value(self, value) -> None:
+        self._set(value)
+
+    @property
+    def min(self) -> float:
+        return self._limits()[0]
+
+    @property
+    def max(self) -> float:
+        return self._limits()[1]
+
+    @property
+    def step(self) -> float:
+        return self._limits()[2]
+
+    def observe(self, handler: Callable, names: str = "value") -> None:
+        """Call ``handler(change)`` (a dict with ``"new"``) when the value changes."""
+        if names != "value":
+            raise ValueError(f"a scene control has only a 'value' to observe; got {names!r}")
+        self._observe(handler)
+
+
+class TypedEntry:
+    """The text entry of a :class:`SceneControl`: setting ``value`` is typing it and Enter.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> entry = TypedEntry(lambda: "0.1", seen.append)
+    >>> entry.value = "0.2"
+    >>> seen, entry.value
+    (['0.2'], '0.1')
+    """
+
+    def __init__(self, shown: Callable[[], str], typed: Callable[[str], None]) -> None:
+        self._shown, self._typed = shown, typed
+
+    @property
+    def value(self) -> str:
+        """What the entry shows: the control's value, as the browser writes it."""
+        return self._shown()
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self._typed(text)
+
+
+def parse_number(text: str, *, whole: bool = False) -> float | int | None:
+    """The number typed, or None if ``text`` is not one (a whole one with ``whole``).
+
+    Examples
+    --------
+    >>> parse_number(" 0.1995 "), parse_number("1e3", whole=True), parse_number("abc")
+    (0.1995, 1000, None)
+    """
+    try:
+        number = float(str(text).strip())
+    except ValueError:
+        return None
+    if not math.isfinite(number) or (whole and number != int(number)):
+        return None
+    return int(number) if whole else number

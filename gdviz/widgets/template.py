@@ -1,0 +1,351 @@
+"""The explorer template: the kernel computes, the browser draws.
+
+A :class:`SceneExplorer` is an ``ipywidgets.VBox``: a caption saying what to try, rows of
+kernel controls (dropdowns, sliders whose change needs new numbers), the
+:class:`~gdviz.widgets.scene.Scene` (the main slider, the panels, Play, Step, Reset,
+Save picture and the status line, all drawn in the browser) and a message area.
+A subclass fills in three things:
+
+- **the scene**: its matplotlib figures, built from the state with
+  :meth:`SceneExplorer.set_panels` (the artists that move are named there: they are
+  left out of the PNG the browser draws on, and drawn only in the static picture);
+- **the controls**: :meth:`SceneExplorer.add_control` for kernel controls, and the
+  scene's own (``value``, ``frame``) as :class:`~gdviz.widgets.controls.SceneControl`;
+- **the update**: set the scene's traits from the numbers (``family`` for every stop of
+  the main slider, ``extra`` for a value between stops), call
+  :meth:`SceneExplorer.publish_panels` when a static layer changed, and answer the
+  browser's requests in :meth:`SceneExplorer.typed`, :meth:`SceneExplorer.reset` and
+  :meth:`SceneExplorer.clicked`.
+
+What the template does: errors in a callback are shown in the message area (and kept in
+:attr:`SceneExplorer.last_error`), a note stays until the end of the next change, the
+scene's traits changed by one callback reach the browser in one message, and displaying
+the explorer adds a PNG of what it shows and the ``text/plain`` of
+:meth:`SceneExplorer.summary` for GitHub, nbviewer and nbval.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+from PIL import Image as PILImage
+
+from .. import plotting
+from .controls import _format_number, _ReportsClamping, parse_number
+from .scene import Scene
+
+_ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion
+_NOTE_COLOUR = "#0072B2"  # Okabe–Ito blue
+
+
+class Line:
+    """A line of text the browser shows, kept in the kernel too (for code and tests)."""
+
+    def __init__(self, value: str = "") -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Line({self.value!r})"
+
+
+class SceneExplorer(widgets.VBox):
+    """An explorer drawn in the browser from its state; subclass it (see the module docstring).
+
+    Parameters
+    ----------
+    caption : str
+        One line saying what to try.
+    slider : dict
+        The scene's main slider: ``{"name": "step_size", "label": "step size"}``.
+    download_name : str
+        The file name of the picture the "Save picture" button downloads.
+
+    Attributes
+    ----------
+    controls, entries : dict
+        The controls by name, and the text entries of numeric ones.
+    scene : Scene
+    result
+        What the current settings produce (set by subclasses).
+    status : Line
+        The status line, as the browser shows it.
+    caption, message : ipywidgets.HTML
+    last_error : Exception or None
+    """
+
+    def __init__(self, *, caption: str, slider: dict, download_name: str) -> None:
+        self.scene = Scene(slider=slider, download_name=download_name)
+        self.controls: dict = {}
+        self.entries: dict = {}
+        self.result = None
+        self.last_error: Exception | None = None
+        self.status = Line()
+        self.caption = widgets.HTML(f"<b>Try this:</b> {html.escape(caption)}")
+        self.message = widgets.HTML()
+        self._figures: list[tuple[object, list]] = []
+        self._static_only: list = []
+        self._depth = 0
+        self._failed = False
+        self._message_is_new = False
+        self.scene.on_msg(self._on_message)
+        super().__init__(layout=widgets.Layout(max_width="100%"))
+        self.add_class("gdviz-explorer")
+
+    # building ---------------------------------------------------------------------
+
+    def set_panels(self, *panels: tuple[object, Sequence, Sequence]) -> None:
+        """The matplotlib figures the browser shows as PNGs and draws on, in order.
+
+        Each panel is ``(figure, moving, static_only)``: ``moving`` artists are left out of
+        the PNG (the browser draws them from the state); ``static_only`` ones too, and they
+        are drawn in :meth:`png` only (say, a box repeating the status line). Build the
+        figures anew from the state rather than changing old ones: then no earlier state
+        can show through (a removed colour bar, a widened axis).
+        """
+        self._figures = [(figure, [*moving, *static]) for figure, moving, static in panels]
+        self._static_only = [artist for _, _, static in panels for artist in static]
+        for artist in self._static_only:
+            artist.set_visible(False)
+
+    def publish_panels(self, only: Sequence[int] | None = None) -> None:
+        """Render the static layers (those in ``only``, else all) and send what changed."""
+        panels = []
+        for index, (figure, hidden) in enumerate(self._figures):
+            if only is not None and index not in only and index < len(self.scene.panels):
+                panels.append(self.scene.panels[index])
+                continue
+            png = plotting.render_png(figure, hidden)
+            width, height = (round(v) for v in figure.bbox.size)
+            axes = plotting.axes_geometry(figure.axes[0])
+            panels.append(
+                {"png": png, "width": width, "height": height, "axes": axes, "name": str(index)}
+            )
+        if panels != self.scene.panels:
+            self.scene.panels = panels
+
+    def add_control(self, name: str, control, *, entry: bool = True):
+        """Register a kernel control as ``controls[name]``; return it.
+
+        A slider from :mod:`gdviz.widgets.controls` reports a clamped value in the message
+        area and gets a text entry (``entries[name]``). In the page the control has the
+        class ``gdviz-control-NAME`` and its entry ``gdviz-entry-NAME``.
+        """
+        if name in self.controls:
+            raise ValueError(f"a control named {name!r} already exists")
+        self.controls[name] = control
+        css_name = re.sub(r"[^A-Za-z0-9_-]", "-", name)
+        if isinstance(control, widgets.DOMWidget):
+            control.add_class(f"gdviz-control-{css_name}")
+        if isinstance(control, _ReportsClamping):
+            control.on_clamp = lambda requested, used: self.notify(
+                f"{control.description}: {_format_number(requested)} is outside "
+                f"[{_format_number(control.min)}, {_format_number(control.max)}]; "
+                f"clamped to {_format_number(used)}.",
+                error=True,
+            )
+            if entry:
+                box = self._entry_for(control)
+                box.add_class(f"gdviz-entry-{css_name}")
+                self.entries[name] = box
+        return control
+
+    def _entry_for(self, slider) -> widgets.Text:
+        box = widgets.Text(
+            value=_format_number(slider.value),
+            continuous_update=False,
+            layout=widgets.Layout(width="6.5em"),
+        )
+
+        def typed(change) -> None:
+            text = change["new"].strip()
+            if text == _format_number(slider.value):
+                return
+            whole = isinstance(slider, widgets.IntSlider)
+            number = parse_number(text, whole=whole)
+            if number is None:
+                kind = "a whole number" if whole else "a number"
+                self.notify(
+                    f"{slider.description}: {text!r} is not {kind}; it stays "
+                    f"{_format_number(slider.value)}.",
+                    error=True,
+                )
+                box.value = _format_number(slider.value)
+                return
+            slider.value = number
+
+        box.observe(typed, "value")
+        slider.observe(lambda change: setattr(box, "value", _format_number(change["new"])), "value")
+        return box
+
+    def watch(self, names: Sequence[str], callback: Callable[[], None]) -> None:
+        """Run ``callback()`` (errors shown) whenever one of these kernel controls changes."""
+        for name in names:
+            self.controls[name].observe(lambda _change: self.run(callback), "value")
+
+    def arrange(self, *rows: Sequence[str | widgets.Widget]) -> None:
+        """Lay out: caption, one wrapping line per row of controls, the scene, the messages."""
+        lines = [self.caption]
+        for row in rows:
+            items = []
+            for item in row:
+                if isinstance(item, str):
+                    items.append(self.controls[item])
+                    if item in self.entries:
+                        items.append(self.entries[item])
+                else:
+                    items.append(item)
+            lines.append(widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap")))
+        self.children = [*lines, self.scene, self.message]
+
+    # running ------------------------------------------------------------------------
+
+    def run(self, callback: Callable[[], None]) -> None:
+        """Run ``callback()``: an error is shown, not raised; the scene changes go out at once.
+
+        Nested runs (a callback set a control) belong to the outermost one: its traits
+        reach the browser in one message, and messages are cleared once, at its end.
+        """
+        self._depth += 1
+        try:
+            with self.scene.hold_sync():
+                callback()
+        except Exception as error:  # shown to the student, who can act on it
+            self.report_error(error)
+        finally:
+            self._depth -= 1
+        if self._depth == 0:
+            if not self._failed:
+                self.last_error = None
+                if not self._message_is_new:
+                    self.message.value = ""  # it was about an earlier change
+            self._failed = False
+            self._message_is_new = False
+
+    def _on_message(self, _widget, content: dict, _buffers) -> None:
+        event = content.get("event")
+        if event == "typed":
+            self.run(lambda: self.typed(str(content.get("text", ""))))
+            self.scene.send({"event": "refresh"})  # the entry shows the state again
+        elif event == "reset":
+            self.run(self.reset)
+        elif event == "click":
+            self.run(lambda: self.clicked(int(content["panel"]), content["x"], content["y"]))
+
+    def typed(self, text: str) -> None:
+        """Text typed into the main slider's entry, then Enter (subclasses answer)."""
+
+    def reset(self) -> None:
+        """Back to the explorer's initial state (subclasses answer)."""
+
+    def clicked(self, panel: int, x: float, y: float) -> None:
+        """A click in a panel, in data coordinates (subclasses may answer)."""
+
+    # messages ---------------------------------------------------------------------
+
+    def notify(self, text: str, *, error: bool = False) -> None:
+        """Show a note (or, with ``error=True``, a warning) in the message area."""
+        colour = _ERROR_COLOUR if error else _NOTE_COLOUR
+        sign = "⚠ " if error else ""
+        self.message.value = f'<span style="color: {colour}">{sign}{html.escape(text)}</span>'
+        self._message_is_new = True
+
+    def report_error(self, error: Exception) -> None:
+        """Show an exception raised by a callback; keep it in :attr:`last_error`."""
+        self.last_error = error
+        self._failed = True
+        self.notify(f"Could not update: {type(error).__name__}: {error}", error=True)
+
+    # pictures -----------------------------------------------------------------------
+
+    def draw_static_picture(self) -> None:
+        """Put the current state on the figures' moving artists (subclasses do)."""
+
+    def _picture(self) -> PILImage.Image:
+        self.draw_static_picture()
+        for artist in self._static_only:
+            artist.set_visible(True)
+        try:
+            images = [
+                PILImage.open(io.BytesIO(plotting.render_png(figure))).convert("RGB")
+                for figure, _ in self._figures
+            ]
+        finally:
+            for artist in self._static_only:
+                artist.set_visible(False)
+        picture = PILImage.new(
+            "RGB", (sum(i.width for i in images), max(i.height for i in images)), "white"
+        )
+        left = 0
+        for image in images:
+            picture.paste(image, (left, 0))
+            left += image.width
+        return picture
+
+    def png(self) -> bytes:
+        """A PNG of what the explorer shows, panels side by side, rendered by matplotlib."""
+        with io.BytesIO() as out:
+            self._picture().save(out, format="png")
+            return out.getvalue()
+
+    def save_gif(self, path, *, fps: int = 10, max_frames: int = 150) -> Path:
+        """Save the animation, from the first frame to the last, as an animated GIF.
+
+        For slides: Pillow writes the GIF, no ffmpeg needed. At most ``max_frames``
+        frames, evenly spaced, are kept; the explorer is left on the frame it showed.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write, usually ending in ``.gif``.
+        fps : int
+            Frames per second when the GIF plays.
+        max_frames : int
+            The longest GIF to write, in frames.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        if "frame" not in self.controls:
+            raise ValueError(f"{type(self).__name__} has no animation (no 'frame' control) to save")
+        for name, value in (("fps", fps), ("max_frames", max_frames)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+        path = Path(path)
+        frame = self.controls["frame"]
+        shown = frame.value
+        frames = np.unique(np.linspace(0, frame.max, min(max_frames, frame.max + 1)).round())
+        try:
+            images = []
+            for k in frames:
+                frame.value = int(k)
+                images.append(self._picture())
+        finally:
+            frame.value = shown
+        images[0].save(
+            path, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0
+        )
+        return path
+
+    # static viewers -----------------------------------------------------------------
+
+    def summary(self) -> str:
+        """A one-line, deterministic description of the current state (the ``text/plain``)."""
+        return f"{type(self).__name__}: {self.result!r}"
+
+    def __repr__(self) -> str:
+        return self.summary()
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = self.summary()
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        return bundle

@@ -1,0 +1,288 @@
+"""Explorers drawn in the browser: history-free pictures, exact typed values, and the fit.
+
+- **History-free**: after a sequence of changes made in the browser (a step size typed past
+  the stability limit and back, a surface switch and back, ``steps`` changed, arrow keys,
+  Play to the end, Reset) the canvases and static layers are pixel for pixel those of an
+  explorer freshly built in the same state, and the entry, the status line and the value
+  drawn agree.
+- **Fit**: lesson 03 at 1366×768 in JupyterLab with the file browser open, and the
+  playground at 1024×768 in Voilà with the projector template: no explorer is wider than
+  its output area, and its main control and main panel are in the viewport together.
+
+Screenshots go to ``artifacts/screenshots/scene-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbformat.v4 import new_code_cell, new_notebook
+
+from .conftest import ROOT, SCREENSHOTS, running_voila
+
+WAIT = 30_000
+
+FRESH_LIKE = """\
+from gdviz import optimizers
+from gdviz.widgets import DescentExplorer
+
+def fresh_like(explorer):
+    return DescentExplorer(
+        explorer.controls["surface"].value,
+        optimizers.GradientDescent(lr=explorer.controls["step_size"].value),
+        steps=explorer.controls["steps"].value,
+    )
+"""
+
+# What one explorer shows: its pixels (each panel's canvas, and a digest of its static PNG)
+# and its words.
+_JS_PICTURE = """async (ex) => {
+  const digest = async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest('SHA-256', bytes);
+    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  const panels = [...ex.querySelectorAll('.gdviz-panel')];
+  return {
+    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
+    sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
+    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
+    entry: ex.querySelector('input.gdviz-entry-step_size').value,
+    status: ex.querySelector('.gdviz-status').textContent,
+    value: ex.querySelector('.gdviz-scene').dataset.value,
+    frame: ex.querySelector('.gdviz-scene').dataset.frame,
+  };
+}"""
+
+
+def _notebook(*sources: str):
+    return new_notebook(
+        cells=[new_code_cell(source) for source in sources],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+
+
+def _picture(explorer) -> dict:
+    return explorer.evaluate(_JS_PICTURE)
+
+
+def _type(entry, text: str) -> None:
+    entry.click()
+    entry.press("Control+a")
+    entry.press_sequentially(text)
+    entry.press("Enter")
+
+
+def _until_status(page, explorer, pattern: str) -> None:
+    status = explorer.locator(".gdviz-status")
+    page.wait_for_function(
+        "([el, p]) => new RegExp(p).test(el.textContent)",
+        arg=[status.element_handle(), pattern],
+        timeout=WAIT,
+    )
+
+
+def _rerun_cell(lab, index: int) -> None:
+    lab.page.evaluate(
+        """(i) => {
+          const panel = window.jupyterapp.shell.currentWidget;
+          panel.content.activeCellIndex = i;
+          return window.jupyterapp.commands.execute('notebook:run-cell');
+        }""",
+        index,
+    )
+    lab.wait_for_idle()
+
+
+def _same_picture(lab, first, second, what: str) -> dict:
+    """Wait until both explorers show the same pixels (or fail saying what differs)."""
+    deadline_ms = WAIT
+    waited = 0
+    while True:
+        a, b = _picture(first), _picture(second)
+        if a == b:
+            return a
+        if waited >= deadline_ms:
+            differs = [key for key in a if a[key] != b[key]]
+            raise AssertionError(
+                f"{what}: the explorer differs from a fresh one in {differs}: "
+                f"{ {k: a[k] for k in differs if k not in ('canvases',)} } vs "
+                f"{ {k: b[k] for k in differs if k not in ('canvases',)} }"
+            )
+        lab.page.wait_for_timeout(250)
+        waited += 250
+
+
+def _agree(shown: dict) -> None:
+    """The entry, the status line and the value drawn tell one step size."""
+    value = float(shown["value"])
+    assert float(shown["entry"]) == float(f"{value:.3g}") or float(shown["entry"]) == value
+    lr = re.search(r"lr=([0-9.e+-]+)\)", shown["status"])
+    assert lr and float(lr.group(1)) == float(f"{value:g}"), (shown["status"], value)
+
+
+def test_descent_pictures_depend_on_the_state_only(lab):
+    notebook = _notebook(
+        FRESH_LIKE,
+        'a = DescentExplorer("quadratic")\na',
+        "b = fresh_like(a)\nb",
+    )
+    lab.open(lab.server.add_notebook(notebook, "history.ipynb"))
+    lab.run_all_and_wait()
+    assert lab.problems() == []
+    explorers = lab.panel.locator(".gdviz-explorer")
+    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
+    a = explorers.nth(0)
+    entry = a.locator("input.gdviz-entry-step_size")
+    slider = a.locator("input.gdviz-control-step_size")
+    page = lab.page
+
+    # past the stability limit (0.2 on this bowl) and back, typed
+    _type(entry, "0.3")
+    _until_status(page, a, r"lr=0\.3\): diverged")
+    diverged = _picture(a)
+    _agree(diverged)
+    _type(entry, "0.1")
+    _until_status(page, a, r"lr=0\.1\): 100 steps")
+    # the surface switched and back
+    a.locator(".gdviz-control-surface select").select_option("rosenbrock")
+    _until_status(page, a, r"on rosenbrock|GradientDescent\(lr=[0-9.e-]+\): ")
+    page.wait_for_function(
+        "(el) => el.dataset.value !== '0.1'", arg=a.locator(".gdviz-scene").element_handle()
+    )
+    a.locator(".gdviz-control-surface select").select_option("quadratic")
+    _until_status(page, a, r"lr=0\.1\): 100 steps")
+    # steps changed (typed into its entry), three stops up by keyboard, Play to the end
+    steps = a.locator(".gdviz-entry-steps input")
+    _type(steps, "50")
+    _until_status(page, a, r"lr=0\.1\): 50 steps")
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowRight")
+    frame = a.locator("input.gdviz-control-frame")
+    a.locator(".gdviz-play").click()
+    page.wait_for_function(
+        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
+    )
+    lab.wait_for_idle()
+    page.wait_for_timeout(300)  # the kernel has heard of the value and the frame
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after limit, surface, steps, keys and play")
+    _agree(shown)
+    assert shown["frame"] == "50"
+    assert shown["canvases"] != diverged["canvases"]
+    lab.screenshot("scene-history-after-changes")
+
+    # Reset: the explorer as it was built
+    a.locator(".gdviz-reset").click()
+    _until_status(page, a, r"lr=0\.1\): 100 steps")
+    lab.wait_for_idle()
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after Reset")
+    _agree(shown)
+    assert lab.problems() == []
+
+
+def test_a_typed_step_size_is_run_exactly_as_typed(lab):
+    notebook = _notebook(
+        "from gdviz import optimizers\nfrom gdviz.widgets import DescentExplorer\n"
+        "valley = DescentExplorer(optimizer=optimizers.GradientDescent(lr=0.19))\nvalley"
+    )
+    lab.open(lab.server.add_notebook(notebook, "typed.ipynb"))
+    lab.run_all_and_wait()
+    explorer = lab.panel.locator(".gdviz-explorer").first
+    entry = explorer.locator("input.gdviz-entry-step_size")
+    page = lab.page
+    _until_status(page, explorer, r"lr=0\.19\)")
+    assert entry.input_value() == "0.19"
+    _type(entry, "0.1995")
+    _until_status(page, explorer, r"lr=0\.1995\)")
+    lab.wait_for_idle()
+    page.wait_for_timeout(500)  # nothing snaps it to a stop afterwards
+    shown = _picture(explorer)
+    assert shown["entry"] == "0.1995" and shown["value"] == "0.1995", shown
+    _agree(shown)
+    lab.screenshot("scene-typed-0.1995")
+
+
+def _fits(page, explorer, what: str) -> dict:
+    """The explorer is within its output area; its slider and first panel fit the viewport."""
+    slider = explorer.locator("input.gdviz-control-step_size")
+    # scroll as a student would (the wheel), until the control is near the top
+    slider.scroll_into_view_if_needed()
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    for _ in range(8):
+        top = slider.evaluate("(el) => el.getBoundingClientRect().top")
+        if 60 <= top <= 160:
+            break
+        page.mouse.move(width * 0.6, height * 0.5)
+        page.mouse.wheel(0, top - 110)
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(300)
+    box = explorer.evaluate(
+        """(ex) => {
+          const rect = (el) => el.getBoundingClientRect().toJSON();
+          const area = ex.closest('.jp-OutputArea-output, .jp-OutputArea-child') || ex.parentElement;
+          return {
+            explorer: rect(ex), area: rect(area), scrollWidth: ex.scrollWidth,
+            slider: rect(ex.querySelector('input.gdviz-control-step_size')),
+            panel: rect(ex.querySelector('.gdviz-panel-0')),
+            viewport: [window.innerWidth, window.innerHeight],
+          };
+        }"""
+    )
+    width, height = box["viewport"]
+    assert box["explorer"]["width"] <= box["area"]["width"] + 0.5, (what, box)
+    assert box["scrollWidth"] <= box["explorer"]["width"] + 0.5, (what, box)
+    for part in ("slider", "panel"):
+        rect = box[part]
+        inside = rect["top"] >= 0 and rect["bottom"] <= height
+        inside = inside and rect["left"] >= 0 and rect["right"] <= width
+        assert inside, f"{what}: the {part} is not in the {width}×{height} viewport: {box}"
+    return box
+
+
+def test_lesson_03_fits_a_laptop_with_the_file_browser_open(browser, lab_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    try:
+        from .conftest import Lab
+
+        lab = Lab(page=page, server=lab_server)
+        notebook = ROOT / "notebooks" / "03_gradient_descent.ipynb"
+        lab.open(lab.server.add_notebook(notebook, notebook.name))
+        assert page.locator(".jp-FileBrowser").first.is_visible(), "the file browser is closed"
+        lab.run_all_and_wait()
+        assert lab.problems() == []
+        explorers = lab.panel.locator(".gdviz-explorer")
+        explorers.first.wait_for(state="visible", timeout=WAIT)
+        sizes = []
+        for i in range(explorers.count()):
+            sizes.append(_fits(page, explorers.nth(i), f"lesson 03, explorer {i}"))
+        lab.screenshot("scene-fit-lab-1366x768")
+        print(
+            "\nlesson 03 at 1366×768: output areas "
+            + ", ".join(f"{s['area']['width']:.0f} px" for s in sizes)
+        )
+    finally:
+        context.close()
+        lab_server.shutdown_kernels()
+
+
+def test_the_playground_fits_voila_at_1024x768(browser, tmp_path):
+    notebook = ROOT / "notebooks" / "07_playground.ipynb"
+    with running_voila(notebook, tmp_path, template="projector") as server:
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = context.new_page()
+        try:
+            page.goto(server.url, timeout=120_000)
+            explorer = page.locator(".gdviz-explorer").first
+            explorer.locator(".gdviz-panel-0 canvas").wait_for(state="visible", timeout=120_000)
+            box = _fits(page, explorer, "the playground in Voilà")
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "scene-fit-voila-1024x768.png"))
+            print(f"\nVoilà at 1024×768: output area {box['area']['width']:.0f} px")
+        finally:
+            context.close()
