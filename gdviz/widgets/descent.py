@@ -81,6 +81,12 @@ def has_constant_curvature(surface: Surface) -> bool:
     return bool(np.all(np.isfinite(hessians)) and np.allclose(hessians, hessians[0], rtol=1e-6))
 
 
+def _diverged(run: Path) -> str:
+    """What a diverged run did, in words: which way it ran off, and when it was stopped."""
+    way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
+    return f"ran off {way}, diverged at step {run.diverged_at} (the loss moved a million-fold)"
+
+
 def stability_limit(
     optimizer_name: str, hyperparameters: dict, curvature: float | None
 ) -> tuple[float | None, str]:
@@ -451,6 +457,12 @@ class DescentExplorer(SceneExplorer):
         return float(self._exponents[0]), float(self._exponents[-1]), step
 
     def _limit(self) -> tuple[float | None, str]:
+        if has_constant_curvature(self.surface):
+            lowest = float(np.linalg.eigvalsh(self.surface.hessian(self._start))[0])
+            if lowest < 0:
+                # A quadratic with a downward curvature has no step size that stays put:
+                # every run leaves along that direction, so "× limit" would mislead.
+                return None, f"no stable step size: a curvature is negative ({lowest:.3g})"
         name = self.controls["optimizer"].value
         return stability_limit(name, self._hyperparameters, self.curvature())
 
@@ -491,12 +503,15 @@ class DescentExplorer(SceneExplorer):
         else:
             readout = f"lr = {lr / limit:.3g} × limit ({words})"
         if run.diverged:
-            status = f"{run.optimizer}: diverged at step {run.diverged_at}. {readout}."
+            status = f"{run.optimizer}: {_diverged(run)}. {readout}."
         else:
-            status = (
-                f"{run.optimizer}: {run.steps} steps, loss {run.losses[0]:.3g} → "
-                f"{run.losses[-1]:.3g}"
-            )
+            first, last = run.losses[0], run.losses[-1]
+            status = f"{run.optimizer}: {run.steps} steps, loss {first:.3g} → {last:.3g}"
+            if last > first:
+                above = limit is not None and lr > limit
+                status += f"; the loss grew ×{last / first:.3g}" + (
+                    ": above the limit, this run is diverging" if above else ""
+                )
         return readout, status
 
     def _stop_run(self, index: int) -> Path:
@@ -697,8 +712,6 @@ class DescentExplorer(SceneExplorer):
     def summary(self) -> str:
         run = self.result
         outcome = (
-            f"diverged at step {run.diverged_at}"
-            if run.diverged
-            else f"{run.steps} steps → loss {run.losses[-1]:.2g}"
+            _diverged(run) if run.diverged else f"{run.steps} steps → loss {run.losses[-1]:.2g}"
         )
         return f"DescentExplorer: {run.objective}, {run.optimizer}, {outcome}"

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 import gdviz
+from gdviz import optimizers
 from gdviz.widgets import DescentExplorer
 from gdviz.widgets.descent import FAMILY_BUDGET, stability_limit
 
@@ -98,7 +99,9 @@ def test_divergence_is_shown_in_the_status_and_the_summary(explorer):
     explorer.controls["step_size"].value = 0.25
     assert explorer.result.diverged
     assert "diverged at step 18" in explorer.status.value
-    assert explorer.summary().endswith("diverged at step 18")
+    assert explorer.summary().endswith(
+        "ran off uphill, diverged at step 18 (the loss moved a million-fold)"
+    )
     assert explorer.controls["frame"].max == explorer.result.steps == explorer.scene.frame
 
 
@@ -270,7 +273,8 @@ def test_the_static_picture_shows_both_panels_and_the_mimebundle_the_summary(exp
     explorer.controls["step_size"].value = 0.25
     bundle = explorer._repr_mimebundle_()
     assert bundle["text/plain"] == (
-        "DescentExplorer: quadratic, GradientDescent(lr=0.25), diverged at step 18"
+        "DescentExplorer: quadratic, GradientDescent(lr=0.25), ran off uphill, diverged at step 18"
+        " (the loss moved a million-fold)"
     )
     widths = sum(panel["width"] for panel in explorer.scene.panels)
     with Image.open(io.BytesIO(explorer.png())) as picture:
@@ -284,3 +288,19 @@ def test_the_static_picture_shows_both_panels_and_the_mimebundle_the_summary(exp
 
 def test_the_panels_fit_side_by_side_beside_jupyterlabs_file_browser(explorer):
     assert sum(panel["width"] for panel in explorer.scene.panels) + 4 <= 934
+
+
+def test_the_saddle_has_no_stability_limit_and_runs_off_downhill():
+    explorer = DescentExplorer("saddle", optimizers.GradientDescent(lr=0.5), steps=500)
+    assert "× limit" not in explorer.limit_readout.value
+    assert "a curvature is negative (-2)" in explorer.limit_readout.value
+    assert "ran off downhill" in explorer.status.value
+
+
+def test_a_run_just_past_the_limit_is_called_diverging_before_it_is_stopped():
+    explorer = DescentExplorer("quadratic", steps=50)
+    explorer.entries["step_size"].value = "0.214"  # 1.07 × the limit 0.2 of the κ = 10 bowl
+    assert not explorer.result.diverged
+    assert "above the limit, this run is diverging" in explorer.status.value
+    explorer.entries["step_size"].value = "0.19"
+    assert "grew" not in explorer.status.value
