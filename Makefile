@@ -5,7 +5,7 @@
 #   make lab        JupyterLab on notebooks/ (loopback, default token auth stays on)
 #   make test       ruff, unit tests + doctests, nbval on notebooks/, browser tests
 #   make notebooks  re-execute every notebook in place, fresh kernel each, deterministic
-#   make present    Voila (code hidden, projector-sized) on the playground; LESSON=03 for a lesson
+#   make present    Voila (code hidden, projector-sized): every lesson, LESSONS='03 07' start at once
 #   make bench      run every benchmarks/*.py
 #   make clean      remove caches and artifacts (keeps .venv); make distclean also removes .venv
 
@@ -79,15 +79,16 @@ test-browser: venv
 notebooks: venv
 	$(BIN)/python tools/execute_notebooks.py notebooks
 
-# Voila on loopback, code hidden, with the projector template (presentation/voila/templates/
-# projector: larger text, sliders and handles). LESSON picks the notebook by its name's start.
-LESSON ?= 07_playground
+# Voila on loopback, code hidden, projector template, configured by presentation/voila.py: the
+# tree of every lesson at http://127.0.0.1:$(PRESENT_PORT)/ (Voila prints the URL it really got,
+# the next free port if that one is taken). Each lesson in LESSONS (starts of file names) has a
+# kernel that ran it in advance, so its page shows at once; other lessons run on the visit.
+# A closed page's kernel is shut down; one idle without a page is culled after 5 minutes.
+LESSONS ?= $(or $(LESSON),03 07)
 present: venv
-	@nbs=(notebooks/$(LESSON)*.ipynb); \
-	if [ ! -e "$${nbs[0]}" ]; then echo "make present: no notebooks/$(LESSON)*.ipynb" >&2; exit 2; fi; \
-	echo "Voila on http://127.0.0.1:$(PRESENT_PORT)/ serving $${nbs[0]} (Ctrl-C to stop)"; \
-	JUPYTER_PATH=$(CURDIR)/presentation $(BIN)/voila --no-browser --Voila.ip=127.0.0.1 \
-	  --port=$(PRESENT_PORT) --template=projector "$${nbs[0]}"
+	GDVIZ_PRESENT_PRELOAD='$(LESSONS)' JUPYTER_PATH=$(CURDIR)/presentation $(BIN)/voila \
+	  --no-browser --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) \
+	  --Voila.config_file_paths=$(CURDIR)/presentation notebooks/
 
 bench: venv
 	@shopt -s nullglob; files=(benchmarks/*.py); \
