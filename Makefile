@@ -6,6 +6,8 @@
 #   make test       ruff, unit tests + doctests, nbval on notebooks/, browser tests
 #   make notebooks  re-execute every notebook in place, fresh kernel each, deterministic
 #   make present    Voila (code hidden, projector-sized): every lesson, LESSONS='03 07' start at once
+#   make hub        JupyterHub on http://127.0.0.1:8000 (PAM logins, one server per user; docs/teaching.md)
+#   make test-hub   a test hub: a student follows an nbgitpuller link to a running lesson 00
 #   make bench      run every benchmarks/*.py
 #   make clean      remove caches and artifacts (keeps .venv); make distclean also removes .venv
 
@@ -21,11 +23,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.gdviz-installed
 PYTEST := $(BIN)/pytest
 PRESENT_PORT ?= 8866
+PROXY := .hub/node_modules/.bin/configurable-http-proxy
 # Jupyter servers refuse to run as root without this flag (CI and this machine run as root).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help venv lab test lint test-unit test-notebooks test-browser notebooks present bench \
-	clean distclean
+.PHONY: help venv lab test lint test-unit test-notebooks test-browser test-hub notebooks present \
+	hub bench clean distclean
 
 help:
 	@sed -n 's/^#   //p' $(firstword $(MAKEFILE_LIST))
@@ -61,7 +64,7 @@ lab: venv
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab $(ALLOW_ROOT) $(SERVER_FLAGS) notebooks/
 
 # `make -k test` (as CI does) runs every stage even when an earlier one fails.
-test: lint test-unit test-notebooks test-browser
+test: lint test-unit test-notebooks test-browser test-hub
 
 lint: venv
 	$(BIN)/ruff check .
@@ -75,6 +78,9 @@ test-notebooks: venv
 
 test-browser: venv
 	$(PYTEST) tests/browser
+
+test-hub: venv $(PROXY)
+	$(PYTEST) tests/hub
 
 notebooks: venv
 	$(BIN)/python tools/execute_notebooks.py notebooks
@@ -90,15 +96,25 @@ present: venv
 	  --no-browser --Voila.ip=127.0.0.1 --port=$(PRESENT_PORT) \
 	  --Voila.config_file_paths=$(CURDIR)/presentation notebooks/
 
+# configurable-http-proxy (JupyterHub's proxy) from npm, into .hub/ only (git-ignored).
+$(PROXY):
+	@command -v npm >/dev/null || { echo "make: JupyterHub's proxy needs npm (Debian: apt-get install npm)" >&2; exit 2; }
+	npm install --prefix .hub --no-audit --no-fund --loglevel=error configurable-http-proxy@5.3.0
+
+# hub/jupyterhub_config.py: 127.0.0.1 only, the machine's accounts (GDVIZ_HUB_USERS may log in),
+# a single-user JupyterLab per student from this venv, nbgitpuller, the idle culler.
+hub: venv $(PROXY)
+	$(BIN)/jupyterhub -f hub/jupyterhub_config.py
+
 bench: venv
 	@shopt -s nullglob; files=(benchmarks/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "make bench: no benchmarks/*.py yet"; exit 0; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; $(BIN)/python "$$f"; done
 
 clean:
-	rm -rf artifacts .pytest_cache .ruff_cache .hypothesis build dist ./*.egg-info
+	rm -rf .hub/state artifacts .pytest_cache .ruff_cache .hypothesis build dist ./*.egg-info
 	find . -path ./.git -prune -o -path ./$(VENV) -prune -o \
 	  \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 | xargs -0 -r rm -rf
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .hub
