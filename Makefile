@@ -53,10 +53,12 @@ $(STAMP): pyproject.toml constraints.txt jupyter/lab/overrides.json
 	  --env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 >/dev/null
 	touch $@
 
-# Jupyter servers that start without warnings: kernels on unix sockets (a kernel on TCP warns
-# that it is unencrypted), no notebook_shim (classic-notebook config compatibility, unused here,
-# warns on every start), a websocket ping timeout that tornado accepts (it warns on the default).
-SERVER_FLAGS := --KernelManager.transport=ipc --ServerApp.jpserver_extensions=notebook_shim=False \
+# Jupyter servers that start without warnings: kernel channels encrypted (CurveZMQ; a kernel
+# warns that plain TCP is readable by anyone on the machine), no notebook_shim (classic-notebook
+# config compatibility, unused here, warns on every start), a websocket ping timeout that
+# tornado accepts (it warns on the default).
+SERVER_FLAGS := --KernelManager.transport_encryption=auto \
+	--ServerApp.jpserver_extensions=notebook_shim=False \
 	--ServerApp.tornado_settings=ws_ping_timeout=30000
 
 # JUPYTER_PREFER_ENV_PATH: use the venv's kernels, extensions and config before any user-level ones.

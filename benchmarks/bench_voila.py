@@ -10,7 +10,9 @@ after   ``make present``: Voilà's tree of every lesson with ``presentation/voil
         03's kernel heated in advance (run through the notebook before anyone asks), idle
         kernels without a page culled.
 
-Per visit: the time from ``goto`` to the first figure visible (an inline picture or an ipympl
+Visits are paced: the next one starts when the server's kernels are idle again (in "after",
+once the heated kernel a visit took has been replaced), as a teacher moves on after minutes, not
+seconds. Per visit: the time from ``goto`` to the first figure visible (an inline picture or an ipympl
 canvas). After the visits: kernels still alive (the server's kernel processes), requests that
 left 127.0.0.1, and browser console warnings. Then one page is closed without ``beforeunload``
 (a crashed browser): its kernel must be culled once idle (here after 20 s, 300 s in
@@ -130,7 +132,7 @@ def wait_until_kernels_idle(process: subprocess.Popen, deadline: float) -> None:
             p.cpu_percent()
         time.sleep(1)
         busy = sum(p.cpu_percent() for p in procs)
-        quiet = quiet + 1 if procs and busy < 5 else 0
+        quiet = quiet + 1 if busy < 5 else 0
 
 
 def visit(browser, url: str, outside: list[str], warnings: list[str], unload: bool = True):
@@ -167,7 +169,11 @@ def measure(mode: str, visits: int, browser) -> dict:
         try:
             outside: list[str] = []
             warnings: list[str] = []
-            times = [visit(browser, url, outside, warnings) for _ in range(visits)]
+            times = []
+            for _ in range(visits):
+                times.append(visit(browser, url, outside, warnings))
+                # the next visit comes once the server is quiet again (the heated pool refilled)
+                wait_until_kernels_idle(process, time.monotonic() + START_TIMEOUT)
             time.sleep(3)  # a closed page's shutdown, and the pool's refill, are started
             after_visits = kernels(process)
             visit(browser, url, outside, warnings, unload=False)  # a page that vanishes

@@ -50,9 +50,10 @@ c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.args = [
-    # as `make lab`: kernels on unix sockets (a TCP kernel warns it is unencrypted), no
-    # notebook_shim (warns at every start), a websocket ping timeout tornado accepts
-    "--KernelManager.transport=ipc",
+    # as `make lab`: kernel channels encrypted (on a shared machine plain TCP on loopback is
+    # readable by every user; the kernel warns), no notebook_shim (warns at every start), a
+    # websocket ping timeout tornado accepts
+    "--KernelManager.transport_encryption=auto",
     "--ServerApp.jpserver_extensions=notebook_shim=False",
     "--ServerApp.tornado_settings=ws_ping_timeout=30000",
 ]

@@ -38,8 +38,8 @@ c.VoilaKernelManager.fill_delay = 0
 
 c.MappingKernelManager.cull_idle_timeout = int(os.environ.get("GDVIZ_PRESENT_CULL", "300"))
 c.MappingKernelManager.cull_interval = 30
-# kernels on unix sockets: a kernel on TCP warns at every start that it is unencrypted
-c.KernelManager.transport = "ipc"
+# kernel channels encrypted (CurveZMQ): a kernel on plain TCP warns at every start
+c.KernelManager.transport_encryption = "auto"
 
 c.Voila.tornado_settings = {
     # A closing page asks Voilà to shut its kernel down (a beacon carrying the _xsrf cookie),
@@ -51,10 +51,3 @@ c.Voila.tornado_settings = {
     # which tornado refuses with a warning on every page
     "ws_ping_timeout": 30000,
 }
-# The lessons need only the widget managers; JupyterLab's "preview in Voilà" button and the
-# pygments theme (code is hidden) were built against a newer JupyterLab than Voilà's and fill
-# the browser console with "Unsatisfied version" warnings.
-c.VoilaConfiguration.extension_denylist = [
-    "@voila-dashboards/jupyterlab-preview",
-    "jupyterlab_pygments",
-]

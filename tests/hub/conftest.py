@@ -137,7 +137,7 @@ def start_hub(base: Path) -> Hub:
     state, homes = base / "state", base / "homes"
     state.mkdir()
     homes.mkdir()
-    repo, branch = _bare_clone(base / "gdviz.git")
+    repo, branch = _bare_clone(base / "gdviz")  # nbgitpuller names the folder after it
     port = free_port()
     password = secrets.token_hex(8)
     env = {

@@ -13,7 +13,7 @@ import re
 
 import psutil
 
-from tests.browser.conftest import PANEL, Lab, SCREENSHOTS
+from tests.browser.conftest import PANEL, SCREENSHOTS, Lab
 
 STUDENT = "student1"
 ARRIVE = 180_000  # ms: login, spawn, clone and JupyterLab's first load on 2 busy cores
@@ -59,8 +59,10 @@ def test_student_follows_the_nbgitpuller_link_to_a_running_lesson_00(hub, hub_br
         assert ready.count() == 1, "check_environment() did not report a ready set-up"
         first = lab.panel.get_by_text("w = 3.0, loss = 9.0")
         assert first.count() == 1
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "hub-lesson-00.png"))
+        _screenshot(page, "hub-lesson-00")
+    except BaseException:
+        _screenshot(page, "FAILED-hub-lesson-00")
+        raise
     finally:
         context.close()
     servers = [p for p in hub.descendants() if "jupyterhub-singleuser" in " ".join(p.cmdline())]
@@ -84,3 +86,8 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def _screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
