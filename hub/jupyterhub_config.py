@@ -34,7 +34,9 @@ port = int(os.environ.get("GDVIZ_HUB_PORT", "8000"))
 
 c.JupyterHub.bind_url = f"http://127.0.0.1:{port}"
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{os.environ.get('GDVIZ_HUB_API_PORT', '8081')}"
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('GDVIZ_PROXY_API_PORT', port + 1)}"
+c.ConfigurableHTTPProxy.api_url = (
+    f"http://127.0.0.1:{os.environ.get('GDVIZ_PROXY_API_PORT', port + 1)}"
+)
 c.ConfigurableHTTPProxy.command = [str(PROXY)]
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
