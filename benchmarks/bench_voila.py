@@ -117,21 +117,31 @@ def start(mode: str, base: Path) -> tuple[subprocess.Popen, str, Path]:
     return process, url, log
 
 
+def _kernel(proc: psutil.Process) -> bool:
+    try:
+        return "ipykernel_launcher" in " ".join(proc.cmdline())
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _cpu_percent(proc: psutil.Process) -> float:
+    try:
+        return proc.cpu_percent()
+    except psutil.NoSuchProcess:  # a closed page's kernel, shut down meanwhile
+        return 0.0
+
+
 def wait_until_kernels_idle(process: subprocess.Popen, deadline: float) -> None:
     """Until the server's kernels have used less than 5% CPU for two seconds running."""
     quiet = 0
     while quiet < 2:
         if time.monotonic() > deadline:
             raise RuntimeError("the heated kernel did not finish running the lesson")
-        procs = [
-            p
-            for p in psutil.Process(process.pid).children(recursive=True)
-            if "ipykernel_launcher" in " ".join(p.cmdline())
-        ]
+        procs = [p for p in psutil.Process(process.pid).children(recursive=True) if _kernel(p)]
         for p in procs:
-            p.cpu_percent()
+            _cpu_percent(p)
         time.sleep(1)
-        busy = sum(p.cpu_percent() for p in procs)
+        busy = sum(_cpu_percent(p) for p in procs)
         quiet = quiet + 1 if busy < 5 else 0
 
 
