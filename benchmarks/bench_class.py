@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -217,10 +218,33 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+HEADER = (
+    "| students | click → running lesson p50 / p90 (s) | slider → new picture p50 / p90 (ms) "
+    "| moves (no change in 10 s) | failed | memory per student (MiB) | CPU per student (s) |\n"
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def row(r: dict) -> str:
+    a, m = r["arrive"], r["moves"]
+    mem = r["mem_student"] / MIB + r["mem_hub"] / MIB / r["n"]
+    return (
+        f"| {r['n']} | {pct(a, 0.5):.0f} / {pct(a, 0.9):.0f} "
+        f"| {pct(m, 0.5) * 1000:.0f} / {pct(m, 0.9) * 1000:.0f} "
+        f"| {len(m)} ({r['unchanged']}) | {len(r['failed'])} "
+        f"| {mem:.0f} (server + kernels {r['mem_student'] / MIB:.0f}, hub share "
+        f"{r['mem_hub'] / MIB / r['n']:.0f}) "
+        f"| {r['cpu_student'] + r['cpu_hub']:.1f} (hub share {r['cpu_hub']:.1f}) |"
+    )
+
+
 async def main(sizes: list[int]) -> None:
     from playwright.async_api import async_playwright
 
-    results = []
+    # SIGTERM (or Ctrl-C) cancels the run, so the hub is stopped with every server it started
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+    print(f"{LESSON}; every student a Chromium tab; {os.cpu_count()} cores")
+    print(HEADER, flush=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -229,37 +253,15 @@ async def main(sizes: list[int]) -> None:
             for n in sizes:
                 t0 = time.perf_counter()
                 result = await one_class(n, browser)
-                result["wall"] = time.perf_counter() - t0
-                results.append(result)
-                print(f"N={n}: {result['wall']:.0f} s, {len(result['failed'])} failed", flush=True)
+                print(row(result), flush=True)
+                load = os.getloadavg()[0]
+                print(f"  (N={n}: {time.perf_counter() - t0:.0f} s, load average {load:.1f})")
+                for s in result["failed"]:
+                    print(f"  {s.name} failed: {s.error}")
                 if result["failed"]:
                     break
         finally:
             await browser.close()
-    load = os.getloadavg()
-    print(
-        f"\n{LESSON}; every student a Chromium tab; {os.cpu_count()} cores, "
-        f"load average at the end {load[0]:.1f} (other work was running)"
-    )
-    print(
-        "| students | click → running lesson p50 / p90 (s) | slider → new picture p50 / p90 (ms) "
-        "| moves (no change in 10 s) | failed | memory per student (MiB) | CPU per student (s) |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in results:
-        a, m = r["arrive"], r["moves"]
-        mem = r["mem_student"] / MIB + r["mem_hub"] / MIB / r["n"]
-        print(
-            f"| {r['n']} | {pct(a, 0.5):.0f} / {pct(a, 0.9):.0f} "
-            f"| {pct(m, 0.5) * 1000:.0f} / {pct(m, 0.9) * 1000:.0f} "
-            f"| {len(m)} ({r['unchanged']}) | {len(r['failed'])} "
-            f"| {mem:.0f} (server + kernels {r['mem_student'] / MIB:.0f}, hub share "
-            f"{r['mem_hub'] / MIB / r['n']:.0f}) "
-            f"| {r['cpu_student'] + r['cpu_hub']:.1f} (hub share {r['cpu_hub']:.1f}) |"
-        )
-    for r in results:
-        for s in r["failed"]:
-            print(f"N={r['n']}: {s.name} failed: {s.error}")
 
 
 if __name__ == "__main__":
