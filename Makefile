@@ -1,9 +1,10 @@
 # gdviz developer tasks. Every recipe calls the project venv's executables by path
-# (.venv/bin/...), never an activated or global one, and installs nothing outside .venv.
+# (.venv/bin/...), never an activated or global one, and installs nothing outside .venv (and
+# .hub/, for the hub's proxy from npm).
 #
 #   make venv       create .venv (system python3 >= 3.11) and install gdviz[lab,test,hub] pinned
 #   make lab        JupyterLab on notebooks/ (loopback, default token auth stays on)
-#   make test       ruff, unit tests + doctests, nbval on notebooks/, browser tests
+#   make test       ruff, unit tests + doctests, nbval on notebooks/, browser tests, hub test
 #   make notebooks  re-execute every notebook in place, fresh kernel each, deterministic
 #   make present    Voila (code hidden, projector-sized): every lesson, LESSONS='03 07' start at once
 #   make hub        JupyterHub on http://127.0.0.1:8000 (PAM logins, one server per user; docs/teaching.md)
@@ -37,8 +38,8 @@ venv: $(STAMP)
 
 # uv installs what pip would, from the same index, about 3x faster on a fresh venv (README).
 # The python3 kernel spec is rewritten with one BLAS/OpenMP thread per kernel: several threads
-# per student only fight each other (lesson 06's training: 24-27 s instead of 3 s). make lab,
-# make present and make hub all start kernels from it.
+# per student only fight each other (lesson 06's training took 24-27 s instead of 3.2 s on busy
+# cores). make lab, make present and make hub all start kernels from it.
 $(STAMP): pyproject.toml constraints.txt jupyter/lab/overrides.json
 	@if [ ! -x $(BIN)/python ]; then \
 	  $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gdviz needs Python >= 3.11, $(PYTHON) is " + sys.version.split()[0])'; \
@@ -108,7 +109,7 @@ $(PROXY):
 hub: venv $(PROXY)
 	$(BIN)/jupyterhub -f hub/jupyterhub_config.py
 
-bench: venv
+bench: venv $(PROXY)
 	@shopt -s nullglob; files=(benchmarks/*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "make bench: no benchmarks/*.py yet"; exit 0; fi; \
 	for f in "$${files[@]}"; do echo "== $$f"; $(BIN)/python "$$f"; done
