@@ -56,11 +56,9 @@ $(STAMP): pyproject.toml constraints.txt jupyter/lab/overrides.json
 
 # Jupyter servers that start without warnings: kernel channels encrypted (CurveZMQ; a kernel
 # warns that plain TCP is readable by anyone on the machine), no notebook_shim (classic-notebook
-# config compatibility, unused here, warns on every start), a websocket ping timeout that
-# tornado accepts (it warns on the default).
+# config compatibility, unused here, warns on every start).
 SERVER_FLAGS := --KernelManager.transport_encryption=auto \
-	--ServerApp.jpserver_extensions=notebook_shim=False \
-	--ServerApp.tornado_settings=ws_ping_timeout=30000
+	--ServerApp.jpserver_extensions=notebook_shim=False
 
 # JUPYTER_PREFER_ENV_PATH: use the venv's kernels, extensions and config before any user-level ones.
 lab: venv

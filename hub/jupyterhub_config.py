@@ -53,11 +53,9 @@ c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.args = [
     # as `make lab`: kernel channels encrypted (on a shared machine plain TCP on loopback is
-    # readable by every user; the kernel warns), no notebook_shim (warns at every start), a
-    # websocket ping timeout tornado accepts
+    # readable by every user; the kernel warns), no notebook_shim (warns at every start)
     "--KernelManager.transport_encryption=auto",
     "--ServerApp.jpserver_extensions=notebook_shim=False",
-    "--ServerApp.tornado_settings=ws_ping_timeout=30000",
 ]
 c.Spawner.environment = {
     # the venv's kernel spec already sets these; the server and a terminal get them too
