@@ -23,16 +23,28 @@ def _names(requirements: list[str]) -> set[str]:
     return {canonicalize_name(Requirement(r).name) for r in requirements}
 
 
-def _conda_environment() -> tuple[dict, set[str]]:
+def _conda_specs() -> tuple[dict, dict[str, str]]:
+    """environment.yml and its conda dependencies as {canonical name: version spec}."""
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    names = set()
+    specs = {}
     for dep in env["dependencies"]:
         if isinstance(dep, str):
             # conda match specs: "numpy>=2.0", "python=3.11", "ipympl >=0.9"
-            match = re.match(r"[A-Za-z0-9_.\-]+", dep.strip())
+            match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(\S*)", dep.strip())
             assert match, f"unparsable conda dependency {dep!r}"
-            names.add(canonicalize_name(match.group(0)))
-    return env, names
+            specs[canonicalize_name(match.group(1))] = match.group(2)
+    return env, specs
+
+
+def _conda_environment() -> tuple[dict, set[str]]:
+    env, specs = _conda_specs()
+    return env, set(specs)
+
+
+def _pyproject_requirements() -> dict[str, list[str]]:
+    """Every requirement list of pyproject.toml: the runtime one and each extra."""
+    project = _pyproject()["project"]
+    return {"dependencies": project["dependencies"], **project["optional-dependencies"]}
 
 
 def test_environment_yml_has_every_runtime_dependency():
@@ -43,12 +55,35 @@ def test_environment_yml_has_every_runtime_dependency():
     assert not missing, f"in pyproject.toml but not in environment.yml: {missing}"
 
 
-def test_environment_yml_has_the_lab_extra():
-    # Binder users get the lab and the presentation server, like `pip install gdviz[lab]`.
+@pytest.mark.parametrize("extra", ["lab", "test", "hub"])
+def test_environment_yml_has_every_extra(extra):
+    # Binder and conda users get what `pip install gdviz[lab,test,hub]` gives: the README's
+    # test command runs from a conda environment too.
     _, conda_names = _conda_environment()
-    lab = _names(_pyproject()["project"]["optional-dependencies"]["lab"])
-    missing = sorted(lab - conda_names)
-    assert not missing, f"lab extra not in environment.yml: {missing}"
+    wanted = _names(_pyproject()["project"]["optional-dependencies"][extra])
+    assert wanted, f"pyproject.toml's {extra} extra is empty"
+    missing = sorted(wanted - conda_names)
+    assert not missing, f"{extra} extra not in environment.yml: {missing}"
+
+
+def test_every_extra_is_checked_against_environment_yml():
+    extras = set(_pyproject()["project"]["optional-dependencies"])
+    assert extras == {"lab", "test", "hub"}, (
+        f"pyproject.toml's extras are {sorted(extras)}: add a new one to environment.yml and "
+        "to test_environment_yml_has_every_extra"
+    )
+
+
+def test_environment_yml_lower_bounds_match_pyproject():
+    _, conda = _conda_specs()
+    differ = []
+    for group, requirements in _pyproject_requirements().items():
+        for text in requirements:
+            requirement = Requirement(text)
+            name = canonicalize_name(requirement.name)
+            if name in conda and conda[name] != str(requirement.specifier):
+                differ.append(f"{group}: {text!r} but environment.yml has {conda[name]!r}")
+    assert not differ, differ
 
 
 def test_environment_yml_pins_python_and_uses_conda_forge_only():
