@@ -139,7 +139,7 @@ def test_descent_pictures_depend_on_the_state_only(lab):
 
     # past the stability limit (0.2 on this bowl) and back, typed
     _type(entry, "0.3")
-    _until_status(page, a, r"lr=0\.3\): diverged")
+    _until_status(page, a, r"lr=0\.3\): ran off uphill, diverged")
     diverged = _picture(a)
     _agree(diverged)
     _type(entry, "0.1")
