@@ -41,7 +41,7 @@ venv: $(STAMP)
 # The python3 kernel spec is rewritten with one BLAS/OpenMP thread per kernel: several threads
 # per student only fight each other (lesson 06's training took 24-27 s instead of 3.2 s on busy
 # cores). make lab, make present and make hub all start kernels from it.
-$(STAMP): pyproject.toml constraints.txt jupyter/lab/overrides.json
+$(STAMP): pyproject.toml constraints.txt jupyter/jupyter_server_config.json jupyter/lab/overrides.json
 	@if [ ! -x $(BIN)/python ]; then \
 	  $(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gdviz needs Python >= 3.11, $(PYTHON) is " + sys.version.split()[0])'; \
 	  echo "creating $(VENV) with $$($(PYTHON) -c 'import sys; print(sys.executable, sys.version.split()[0])')"; \
@@ -53,6 +53,9 @@ $(STAMP): pyproject.toml constraints.txt jupyter/lab/overrides.json
 	$(BIN)/python -m pip check
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name 'Python 3 (ipykernel)' \
 	  --env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 >/dev/null
+	@# jupyter_server's default websocket ping timeout (90 s) is longer than its ping interval
+	@# (30 s), which tornado refuses with a warning whenever a notebook connects
+	install -D -m 644 jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $@
 
 # Jupyter servers that start without warnings: kernel channels encrypted (CurveZMQ; a kernel
