@@ -112,7 +112,6 @@ from pathlib import Path
 import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
-from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
@@ -127,6 +126,7 @@ from .controls import ClampingIntSlider as ClampingIntSlider
 from .controls import _format_number, _ReportsClamping, int_slider
 from .controls import float_slider as float_slider
 from .controls import log_slider as log_slider
+from .template import write_gif
 
 BACKENDS = ("ipympl", "inline")
 """The two ways to show an explorer's figure: a live ipympl canvas, or a PNG image."""
@@ -692,24 +692,11 @@ class Explorer(widgets.VBox):
         Path
             The file written.
         """
-        if "frame" not in self.controls:
-            raise ValueError(f"{type(self).__name__} has no animation (no 'frame' control) to save")
-        for name, value in (("fps", fps), ("max_frames", max_frames)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-        path = Path(path)
-        frame = self.controls["frame"]
-        shown = frame.value
-        frames = np.unique(np.linspace(0, frame.max, min(max_frames, frame.max + 1)).round())
-        writer = PillowWriter(fps=fps)
-        try:
-            with writer.saving(self.figure, str(path), dpi=self.figure.dpi):
-                for k in frames:
-                    frame.value = int(k)  # updates the artists before returning
-                    writer.grab_frame()
-        finally:
-            frame.value = shown
-        return path
+
+        def picture() -> PILImage.Image:
+            return PILImage.open(io.BytesIO(self.png())).convert("RGB")
+
+        return write_gif(self, picture, path, fps=fps, max_frames=max_frames)
 
     # static viewers -----------------------------------------------------------------
 

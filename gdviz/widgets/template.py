@@ -314,26 +314,7 @@ class SceneExplorer(widgets.VBox):
         Path
             The file written.
         """
-        if "frame" not in self.controls:
-            raise ValueError(f"{type(self).__name__} has no animation (no 'frame' control) to save")
-        for name, value in (("fps", fps), ("max_frames", max_frames)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
-        path = Path(path)
-        frame = self.controls["frame"]
-        shown = frame.value
-        frames = np.unique(np.linspace(0, frame.max, min(max_frames, frame.max + 1)).round())
-        try:
-            images = []
-            for k in frames:
-                frame.value = int(k)
-                images.append(self._picture())
-        finally:
-            frame.value = shown
-        images[0].save(
-            path, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0
-        )
-        return path
+        return write_gif(self, self._picture, path, fps=fps, max_frames=max_frames)
 
     # static viewers -----------------------------------------------------------------
 
@@ -349,3 +330,30 @@ class SceneExplorer(widgets.VBox):
         bundle["text/plain"] = self.summary()
         bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
         return bundle
+
+
+def write_gif(explorer, picture: Callable[[], PILImage.Image], path, *, fps: int, max_frames: int):
+    """Step ``explorer``'s ``"frame"`` control through its range and save ``picture()`` of each.
+
+    Shared by both explorer bases; the explorer is left on the frame it showed.
+    """
+    if "frame" not in explorer.controls:
+        raise ValueError(f"{type(explorer).__name__} has no animation (no 'frame' control) to save")
+    for name, value in (("fps", fps), ("max_frames", max_frames)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+    path = Path(path)
+    frame = explorer.controls["frame"]
+    shown = frame.value
+    frames = np.unique(np.linspace(0, frame.max, min(max_frames, frame.max + 1)).round())
+    try:
+        images = []
+        for k in frames:
+            frame.value = int(k)
+            images.append(picture())
+    finally:
+        frame.value = shown
+    images[0].save(
+        path, save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0
+    )
+    return path
