@@ -123,7 +123,7 @@ from ..plotting import move_to_emptiest_corner as move_to_emptiest_corner
 from .controls import ClampingFloatLogSlider as ClampingFloatLogSlider
 from .controls import ClampingFloatSlider as ClampingFloatSlider
 from .controls import ClampingIntSlider as ClampingIntSlider
-from .controls import _format_number, _ReportsClamping, int_slider
+from .controls import _format_number, _ReportsClamping, control_rows, int_slider
 from .controls import float_slider as float_slider
 from .controls import log_slider as log_slider
 from .template import write_gif
@@ -637,17 +637,7 @@ class Explorer(widgets.VBox):
 
     def arrange(self, *rows: Sequence[str | widgets.Widget]) -> None:
         """Lay out: caption, one line per row of controls (names or widgets), figure, messages."""
-        lines = [self.caption]
-        for row in rows:
-            items = []
-            for item in row:
-                if isinstance(item, str):
-                    items.append(self.controls[item])
-                    if item in self.entries:
-                        items.append(self.entries[item])
-                else:
-                    items.append(item)
-            lines.append(widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap")))
+        lines = [self.caption, *control_rows(self.controls, self.entries, rows)]
         lines += [self.view.widget, self.status, self.message, self.backend_note]
         self.children = lines
 
@@ -673,25 +663,7 @@ class Explorer(widgets.VBox):
     # slides -------------------------------------------------------------------------
 
     def save_gif(self, path, *, fps: int = 10, max_frames: int = 150) -> Path:
-        """Save the animation, from the first frame to the last, as an animated GIF.
-
-        For slides: Pillow writes the GIF, no ffmpeg needed. At most ``max_frames``
-        frames, evenly spaced, are kept; the explorer is left on the frame it showed.
-
-        Parameters
-        ----------
-        path : str or Path
-            Where to write, usually ending in ``.gif``.
-        fps : int
-            Frames per second when the GIF plays.
-        max_frames : int
-            The longest GIF to write, in frames.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
+        """Save the animation as an animated GIF, for slides (see :func:`.template.write_gif`)."""
 
         def picture() -> PILImage.Image:
             return PILImage.open(io.BytesIO(self.png())).convert("RGB")

@@ -250,3 +250,19 @@ def parse_number(text: str, *, whole: bool = False) -> float | int | None:
     if not math.isfinite(number) or (whole and number != int(number)):
         return None
     return int(number) if whole else number
+
+
+def control_rows(controls: dict, entries: dict, rows) -> list[widgets.HBox]:
+    """One wrapping line per row: a name stands for its control and its text entry, if any."""
+    lines = []
+    for row in rows:
+        items = []
+        for item in row:
+            if isinstance(item, str):
+                items.append(controls[item])
+                if item in entries:
+                    items.append(entries[item])
+            else:
+                items.append(item)
+        lines.append(widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap")))
+    return lines

@@ -38,7 +38,7 @@ import numpy as np
 from PIL import Image as PILImage
 
 from .. import plotting
-from .controls import _format_number, _ReportsClamping, parse_number
+from .controls import _format_number, _ReportsClamping, control_rows, parse_number
 from .scene import Scene
 
 _ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion
@@ -191,17 +191,7 @@ class SceneExplorer(widgets.VBox):
 
     def arrange(self, *rows: Sequence[str | widgets.Widget]) -> None:
         """Lay out: caption, one wrapping line per row of controls, the scene, the messages."""
-        lines = [self.caption]
-        for row in rows:
-            items = []
-            for item in row:
-                if isinstance(item, str):
-                    items.append(self.controls[item])
-                    if item in self.entries:
-                        items.append(self.entries[item])
-                else:
-                    items.append(item)
-            lines.append(widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap")))
+        lines = [self.caption, *control_rows(self.controls, self.entries, rows)]
         self.children = [*lines, self.scene, self.message]
 
     # running ------------------------------------------------------------------------
@@ -295,25 +285,7 @@ class SceneExplorer(widgets.VBox):
             return out.getvalue()
 
     def save_gif(self, path, *, fps: int = 10, max_frames: int = 150) -> Path:
-        """Save the animation, from the first frame to the last, as an animated GIF.
-
-        For slides: Pillow writes the GIF, no ffmpeg needed. At most ``max_frames``
-        frames, evenly spaced, are kept; the explorer is left on the frame it showed.
-
-        Parameters
-        ----------
-        path : str or Path
-            Where to write, usually ending in ``.gif``.
-        fps : int
-            Frames per second when the GIF plays.
-        max_frames : int
-            The longest GIF to write, in frames.
-
-        Returns
-        -------
-        Path
-            The file written.
-        """
+        """Save the animation as an animated GIF, for slides (see :func:`.template.write_gif`)."""
         return write_gif(self, self._picture, path, fps=fps, max_frames=max_frames)
 
     # static viewers -----------------------------------------------------------------
@@ -333,9 +305,29 @@ class SceneExplorer(widgets.VBox):
 
 
 def write_gif(explorer, picture: Callable[[], PILImage.Image], path, *, fps: int, max_frames: int):
-    """Step ``explorer``'s ``"frame"`` control through its range and save ``picture()`` of each.
+    """Save an explorer's animation, from the first frame to the last, as an animated GIF.
 
-    Shared by both explorer bases; the explorer is left on the frame it showed.
+    Steps the explorer's ``"frame"`` control through its range and keeps ``picture()`` of
+    each frame. Pillow writes the GIF, no ffmpeg needed. At most ``max_frames`` frames,
+    evenly spaced, are kept; the explorer is left on the frame it showed.
+
+    Parameters
+    ----------
+    explorer
+        An explorer with a ``"frame"`` control (either explorer base).
+    picture : callable
+        Returns the explorer's current picture as a PIL image.
+    path : str or Path
+        Where to write, usually ending in ``.gif``.
+    fps : int
+        Frames per second when the GIF plays.
+    max_frames : int
+        The longest GIF to write, in frames.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     if "frame" not in explorer.controls:
         raise ValueError(f"{type(explorer).__name__} has no animation (no 'frame' control) to save")
