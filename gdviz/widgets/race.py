@@ -115,6 +115,16 @@ def _swatch(name: str) -> str:
     )
 
 
+def _as_the_browser_writes(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits as the tolerance entry shows it: as
+    JavaScript writes a number (``0.00003``, ``1e-7``), so that code reads what is shown."""
+    value = float(f"{value:.{digits}g}")
+    if value != 0 and not 1e-6 <= abs(value) < 1e21:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent):+d}"
+    return np.format_float_positional(value, trim="-")
+
+
 def _by_evaluation(values: np.ndarray, cost: int, budget: int) -> np.ndarray:
     """``values[k]`` (after step ``k``) at each gradient evaluation ``0..budget``: the
     step that many evaluations paid for; NaN after a run stopped (it diverged)."""
@@ -229,12 +239,22 @@ class OptimizerRace(SceneExplorer):
         self.add_control(
             "surface",
             widgets.Dropdown(
-                options=list(self._surfaces), value=surface_name, description="surface"
+                options=list(self._surfaces),
+                value=surface_name,
+                description="surface",
+                layout=widgets.Layout(width="15em"),
+                style={"description_width": "4em"},
             ),
         )
         self.add_control(
             "max_budget",
-            widgets.Dropdown(options=list(BUDGETS), value=longest, description="budget up to"),
+            widgets.Dropdown(
+                options=list(BUDGETS),
+                value=longest,
+                description="budget up to",
+                layout=widgets.Layout(width="13em"),
+                style={"description_width": "7em"},
+            ),
         )
         self._names = names
         for name in names:
@@ -284,11 +304,12 @@ class OptimizerRace(SceneExplorer):
     def _racer_line(self, name: str) -> widgets.HBox:
         """The sliders of one optimizer, on a line of their own, shown while it is ticked."""
         self.add_control(f"{name}.lr", log_slider("step size", 0.1, 1e-3, 1.0))
-        self._narrow(f"{name}.lr", 21, 5.5, entry=5.5)
+        self._narrow(f"{name}.lr", 22, 5, entry=5.5)
+        label = html.escape(optimizers.registry()[name].label or name)
         items = [
             widgets.HTML(
-                f"{_swatch(name)} {html.escape(optimizers.registry()[name].label or name)}",
-                layout=widgets.Layout(width="11em"),
+                f'<span style="white-space: nowrap">{_swatch(name)} {label}</span>',
+                layout=widgets.Layout(width="12.5em"),
             ),
             self.controls[f"{name}.lr"],
             self.entries[f"{name}.lr"],
@@ -790,7 +811,7 @@ class OptimizerRace(SceneExplorer):
 
     def _entry_text(self) -> str:
         _, on_stop = self._nearest_stop(self.scene.value)
-        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
+        return _as_the_browser_writes(self.scene.value, 3 if on_stop else 6)
 
     def typed(self, text: str) -> None:
         number = parse_number(text)
