@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
-from traitlets import validate
+from traitlets import TraitError, validate
 
 
 class _ReportsClamping:
@@ -25,6 +25,12 @@ class _ReportsClamping:
 
     @validate("value")
     def _validate_value(self, proposal):
+        # NaN passes a Float trait and every comparison with the range: refuse it by name
+        if not math.isfinite(proposal["value"]):
+            raise TraitError(
+                f"{self.description}: {proposal['value']!r} is not a finite number; "
+                f"it stays {_format_number(self.value)}"
+            )
         used = super()._validate_value(proposal)
         if used != proposal["value"] and self.on_clamp is not None:
             self.on_clamp(proposal["value"], used)
