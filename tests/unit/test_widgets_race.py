@@ -11,6 +11,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from traitlets import TraitError
 
 import gdviz
 from gdviz import optimizers
@@ -359,3 +360,10 @@ def test_save_gif_plays_the_budget(race, tmp_path):
     with Image.open(path) as image:
         assert image.n_frames == 3
     assert race.scene.frame == 200
+
+
+def test_a_nan_step_size_from_code_is_refused_naming_the_slider(race):
+    with pytest.raises(TraitError, match=r"step size: nan is not a finite number; it stays 0\.1"):
+        race.controls["gd.lr"].value = float("nan")
+    assert race.controls["gd.lr"].value == 0.1
+    assert race.result["gd"].optimizer == "GradientDescent(lr=0.1)"
