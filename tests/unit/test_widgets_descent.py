@@ -13,8 +13,9 @@ from PIL import Image
 
 import gdviz
 from gdviz import optimizers
+from gdviz.stability import stability_limit
 from gdviz.widgets import DescentExplorer
-from gdviz.widgets.descent import FAMILY_BUDGET, stability_limit
+from gdviz.widgets.descent import FAMILY_BUDGET
 from gdviz.widgets.scene import payload_bytes, unpack_stop
 
 
