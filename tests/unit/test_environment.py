@@ -86,7 +86,9 @@ def test_outside_a_kernel_is_not_ready():
 def test_lab_extension_not_found_is_a_note_not_a_failure():
     feedback = check(extensions={LAB_EXTENSIONS["ipywidgets"]})
     assert feedback.correct
-    assert "Note: the JupyterLab extension of anywidget is not in this environment" in feedback.message
+    assert (
+        "Note: the JupyterLab extension of anywidget is not in this environment" in feedback.message
+    )
 
 
 def test_given_versions_are_not_modified():
