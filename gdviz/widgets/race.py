@@ -39,12 +39,15 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from traitlets import validate
 
 from .. import optimizers, plotting
 from ..runs import Path, descend
+from ..stability import largest_curvature, snap, step_size_range
 from ..surfaces import Surface
-from .controls import SceneControl, TypedEntry, float_slider, log_slider, parse_number
-from .descent import largest_curvature, set_log_slider, snap, step_size_range, surface_choices
+from ..validation import check_number, check_point, check_whole
+from .controls import Choice, SceneControl, TypedEntry, float_slider, log_slider, parse_number
+from .descent import set_log_slider, surface_choices
 from .scene import pack_family
 from .template import Line, SceneExplorer
 
@@ -77,6 +80,18 @@ alike (gradient descent and RMSProp are both blue)."""
 
 _PATH_WIDTH, _CURVE_WIDTH = 1.8, 2.0  # points: what the scene draws paths and curves with
 _TOLERANCE_COLOUR = "#555555"
+
+
+class _BudgetChoice(Choice):
+    """The "budget up to" dropdown: one of :data:`BUDGETS` (a :class:`Choice` holds names)."""
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        value = check_whole(self.description, proposal["value"])
+        if value not in BUDGETS:
+            allowed = ", ".join(map(str, BUDGETS))
+            raise ValueError(f"{self.description} must be one of: {allowed}; got {value}")
+        return value
 
 
 def evaluations_per_step(name: str) -> int:
@@ -203,23 +218,20 @@ class OptimizerRace(SceneExplorer):
     ) -> None:
         self._surfaces, surface_name = surface_choices(surface)
         names = optimizers.names()
-        racers = [racers] if isinstance(racers, str) else list(racers)
+        if isinstance(racers, str):
+            racers = [racers]
+        try:
+            racers = list(racers)
+        except TypeError:
+            raise TypeError(
+                f"racers must be a sequence of optimizer names; got {racers!r}"
+            ) from None
         unknown = [r for r in racers if r not in names]
         if unknown or not racers:
             raise ValueError(f"racers must be some of {', '.join(names)}; got {racers!r}")
-        if isinstance(budget, bool) or not isinstance(budget, int | np.integer):
-            raise TypeError(
-                f"budget must be a whole number of gradient evaluations; got {budget!r}"
-            )
-        if not 0 <= budget <= BUDGETS[-1]:
-            raise ValueError(f"budget must be from 0 to {BUDGETS[-1]} evaluations; got {budget}")
-        if isinstance(tolerance, bool) or not isinstance(tolerance, int | float | np.number):
-            raise TypeError(f"tolerance must be a number; got {tolerance!r}")
-        if not TOLERANCES[0] <= tolerance <= TOLERANCES[-1]:
-            raise ValueError(f"tolerance must be a number in [1e-12, 1]; got {tolerance!r}")
-        start = None if start is None else np.array(start, dtype=float)
-        if start is not None and (start.shape != (2,) or not np.all(np.isfinite(start))):
-            raise ValueError(f"start must be two finite numbers (x, y); got {start!r}")
+        budget = check_whole("budget", budget, 0, BUDGETS[-1])
+        tolerance = check_number("tolerance", tolerance, TOLERANCES[0], TOLERANCES[-1])
+        start = None if start is None else check_point("start", start, size=2)
         longest = next(b for b in BUDGETS if b >= budget)
         self._initial = (surface_name, racers, start, int(budget), longest, float(tolerance))
         self._start = start
@@ -238,7 +250,7 @@ class OptimizerRace(SceneExplorer):
 
         self.add_control(
             "surface",
-            widgets.Dropdown(
+            Choice(
                 options=list(self._surfaces),
                 value=surface_name,
                 description="surface",
@@ -248,7 +260,7 @@ class OptimizerRace(SceneExplorer):
         )
         self.add_control(
             "max_budget",
-            widgets.Dropdown(
+            _BudgetChoice(
                 options=list(BUDGETS),
                 value=longest,
                 description="budget up to",
@@ -698,10 +710,7 @@ class OptimizerRace(SceneExplorer):
 
     def set_start(self, x: float, y: float) -> None:
         """Start every racer at ``(x, y)`` (what a click on the contours does)."""
-        point = np.array([x, y], dtype=float)
-        if point.shape != (2,) or not np.all(np.isfinite(point)):
-            raise ValueError(f"start must be two finite numbers (x, y); got {(x, y)!r}")
-        self._start = point
+        self._start = check_point("start", (x, y), size=2)
         self.run(self._recompute)
 
     def clicked(self, panel: int, x: float, y: float) -> None:
@@ -784,10 +793,7 @@ class OptimizerRace(SceneExplorer):
         }
 
     def _set_tolerance(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            raise TypeError(f"tolerance must be a number; got {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"tolerance must be a finite number; got {value!r}")
+        value = check_number("tolerance", value, low=0, closed="neither")
         low, high = TOLERANCES[0], TOLERANCES[-1]
         used = min(max(float(value), low), high)
         if used != value:
@@ -799,8 +805,7 @@ class OptimizerRace(SceneExplorer):
         self._show(used)
 
     def _set_budget(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"budget must be a whole number of gradient evaluations; got {value!r}")
+        value = check_whole("budget", value)
         longest = self.controls["max_budget"].value
         used = min(max(int(value), 0), longest)
         if used != value:

@@ -11,7 +11,6 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
-from traitlets import TraitError
 
 import gdviz
 from gdviz import optimizers
@@ -266,13 +265,13 @@ def test_a_refused_or_clamped_tolerance_says_so_until_the_next_change(
 @pytest.mark.parametrize(
     ("control", "value", "message"),
     [
-        ("tolerance", None, "TypeError: tolerance must be a number; got None"),
-        ("tolerance", float("nan"), "ValueError: tolerance must be a finite number; got nan"),
-        ("tolerance", True, "TypeError: tolerance must be a number; got True"),
+        ("tolerance", None, "TypeError: tolerance must be a finite number > 0; got None"),
+        ("tolerance", float("nan"), "ValueError: tolerance must be a finite number > 0; got nan"),
+        ("tolerance", True, "TypeError: tolerance must be a finite number > 0; got True"),
         (
             "budget",
             2.5,
-            "TypeError: budget must be a whole number of gradient evaluations; got 2.5",
+            "TypeError: budget must be a whole number; got 2.5",
         ),
         ("budget", None, "TypeError: budget must be a whole number"),
         ("budget", 5000, "budget: 5000 is outside [0, 200]; clamped to 200."),
@@ -297,11 +296,13 @@ def test_a_typed_step_size_outside_the_range_is_clamped_with_a_message(race):
     [
         ({"racers": ["sgd"]}, ValueError, "racers must be some of"),
         ({"racers": []}, ValueError, "racers must be some of"),
-        ({"budget": -1}, ValueError, "budget must be from 0 to 2000"),
+        ({"budget": -1}, ValueError, r"budget must be a whole number in \[0, 2000\]; got -1"),
         ({"budget": 2.5}, TypeError, "budget must be a whole number"),
-        ({"tolerance": 0.0}, ValueError, "tolerance must be a number in"),
-        ({"tolerance": "1e-4"}, TypeError, "tolerance must be a number"),
-        ({"start": (0.0, np.nan)}, ValueError, "start must be two finite numbers"),
+        ({"tolerance": 0.0}, ValueError, r"tolerance must be a finite number in \[1e-12, 1\]"),
+        ({"tolerance": "1e-4"}, TypeError, "tolerance must be a finite number"),
+        ({"start": (0.0, np.nan)}, ValueError, "start must be a point of finite numbers"),
+        ({"racers": None}, TypeError, "racers must be a sequence of optimizer names"),
+        ({"surface": None}, ValueError, "surface must be a Surface or one of"),
         ({"surface": "nowhere"}, ValueError, "surface must be a Surface or one of"),
     ],
 )
@@ -362,8 +363,26 @@ def test_save_gif_plays_the_budget(race, tmp_path):
     assert race.scene.frame == 200
 
 
-def test_a_nan_step_size_from_code_is_refused_naming_the_slider(race):
-    with pytest.raises(TraitError, match=r"step size: nan is not a finite number; it stays 0\.1"):
-        race.controls["gd.lr"].value = float("nan")
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (float("nan"), ValueError, "step size must be a finite number; got nan"),
+        (None, TypeError, "step size must be a finite number; got None"),
+        (True, TypeError, "step size must be a finite number; got True"),
+    ],
+)
+def test_a_bad_step_size_from_code_is_refused_naming_the_slider(race, value, error, message):
+    with pytest.raises(error, match=message):
+        race.controls["gd.lr"].value = value
     assert race.controls["gd.lr"].value == 0.1
     assert race.result["gd"].optimizer == "GradientDescent(lr=0.1)"
+
+
+def test_a_wrong_choice_from_code_is_refused_naming_the_dropdown(race):
+    with pytest.raises(TypeError, match="budget up to must be a whole number; got None"):
+        race.controls["max_budget"].value = None
+    with pytest.raises(ValueError, match="budget up to must be one of: 100, 200, 500"):
+        race.controls["max_budget"].value = 300
+    with pytest.raises(ValueError, match="surface must be one of"):
+        race.controls["surface"].value = "nowhere"
+    assert race.summary().startswith("OptimizerRace: quadratic, 200 gradient evaluations")
