@@ -335,7 +335,6 @@ class OptimizerRace(SceneExplorer):
             self._narrow(key, 14, 2, entry=4)
             items += [self.controls[key], self.entries[key]]
         line = widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap"))
-        line.add_class(f"gdviz-racer-{name}")
         return line
 
     def _narrow(self, name: str, width: float, label: float, entry: float) -> None:
@@ -863,5 +862,5 @@ class OptimizerRace(SceneExplorer):
             parts.append(f"{run.optimizer} {outcome}")
         return (
             f"OptimizerRace: {self.surface.name}, {self.budget} gradient evaluations, "
-            f"tolerance {self.scene.value:.2g}: " + "; ".join(parts)
+            f"tolerance {self.scene.value:.2g}: " + ("; ".join(parts) or "no racers")
         )

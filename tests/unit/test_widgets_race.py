@@ -386,3 +386,12 @@ def test_a_wrong_choice_from_code_is_refused_naming_the_dropdown(race):
     with pytest.raises(ValueError, match="surface must be one of"):
         race.controls["surface"].value = "nowhere"
     assert race.summary().startswith("OptimizerRace: quadratic, 200 gradient evaluations")
+
+
+def test_a_race_without_racers_asks_for_one(race):
+    for name in race.racers:
+        race.controls[name].value = False
+    assert race.last_error is None
+    assert race.status.value == "Tick an optimizer to race it."
+    assert [t["kind"] for t in race.scene.tracks] == ["line"]  # the tolerance line only
+    assert race.result == {} and race.summary().endswith("tolerance 0.0001: no racers")
