@@ -312,6 +312,8 @@ class OptimizerRace(SceneExplorer):
         scene.observe(self._value_from_browser, "value")
         scene.observe(self._frame_changed, "frame")
         self.run(self.reset)
+        if self.last_error is not None:
+            raise self.last_error  # no race to show (a start where the loss is not finite)
 
     def _racer_line(self, name: str) -> widgets.HBox:
         """The sliders of one optimizer, on a line of their own, shown while it is ticked."""
@@ -709,8 +711,16 @@ class OptimizerRace(SceneExplorer):
 
     def set_start(self, x: float, y: float) -> None:
         """Start every racer at ``(x, y)`` (what a click on the contours does)."""
-        self._start = check_point("start", (x, y), size=2)
-        self.run(self._recompute)
+        point = check_point("start", (x, y), size=2)
+        self.run(lambda: self._move_start(point))
+
+    def _move_start(self, point: np.ndarray) -> None:
+        before, self._start = self._start, point
+        try:
+            self._recompute()
+        except Exception:
+            self._start = before  # a start the runs refused: the race stays as it was
+            raise
 
     def clicked(self, panel: int, x: float, y: float) -> None:
         if panel == 0:

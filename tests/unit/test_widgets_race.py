@@ -395,3 +395,13 @@ def test_a_race_without_racers_asks_for_one(race):
     assert race.status.value == "Tick an optimizer to race it."
     assert [t["kind"] for t in race.scene.tracks] == ["line"]  # the tolerance line only
     assert race.result == {} and race.summary().endswith("tolerance 0.0001: no racers")
+
+
+def test_a_start_where_the_loss_is_not_finite_is_refused_and_the_race_goes_on(race):
+    race.clicked(0, 1e200, 1e200)
+    assert "loss" in race.message.value and race.last_error is not None
+    np.testing.assert_array_equal(race.start, [-1.5, 0.5])
+    race.controls["budget"].value = 100  # later changes work
+    assert race.last_error is None and race.result["gd"].steps == 100
+    with pytest.raises(ValueError, match="start"):
+        OptimizerRace(start=(1e200, 1e200))
