@@ -80,6 +80,7 @@ alike (gradient descent and RMSProp are both blue)."""
 
 _PATH_WIDTH, _CURVE_WIDTH = 1.8, 2.0  # points: what the scene draws paths and curves with
 _TOLERANCE_COLOUR = "#555555"
+_FINISH = {"size": 18, "alpha": 0.45}  # a halo where a racer got within the tolerance
 
 
 class _BudgetChoice(Choice):
@@ -429,6 +430,7 @@ class OptimizerRace(SceneExplorer):
             self._ax = self._contour_figure.subplots()
             plotting.contour(self._ax, self.surface)
         self._paths: dict[str, plotting.PathArtist] = {}
+        self._finish_markers: dict = {}
         return True
 
     def _build_losses(self, runs: dict[str, Path]) -> bool:
@@ -485,6 +487,19 @@ class OptimizerRace(SceneExplorer):
                 handles.append(
                     Line2D([], [], color=_TOLERANCE_COLOUR, linestyle=":", label="tolerance")
                 )
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        color="#999999",
+                        markeredgecolor="black",
+                        markersize=12,
+                        alpha=_FINISH["alpha"],
+                        linestyle="none",
+                        label="got within it",
+                    )
+                )
             if handles:
                 figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
         return True
@@ -496,7 +511,19 @@ class OptimizerRace(SceneExplorer):
         for path in self._paths.values():
             for artist in path.artists:
                 artist.remove()
-        self._paths = {}
+        for marker in self._finish_markers.values():
+            marker.remove()
+        self._paths, self._finish_markers = {}, {}
+        for name in runs:  # under every path, as the browser draws them
+            (self._finish_markers[name],) = self._ax.plot(
+                [],
+                [],
+                "o",
+                color=look(name)["colour"],
+                markeredgecolor="black",
+                markersize=_FINISH["size"],
+                alpha=_FINISH["alpha"],
+            )
         for name in runs:
             style_of = look(name)
             self._paths[name] = plotting.PathArtist(
@@ -530,6 +557,18 @@ class OptimizerRace(SceneExplorer):
                 },
             ]
         if self.minimum() is not None:
+            # under the paths, so that they stay readable where they cross it
+            tracks[:0] = [
+                {
+                    "panel": 0,
+                    "kind": "marker",
+                    "x": f"{name}.fx",
+                    "y": f"{name}.fy",
+                    "colour": look(name)["colour"],
+                    **_FINISH,
+                }
+                for name in runs
+            ]
             tracks.append(
                 {
                     "panel": 1,
@@ -600,6 +639,13 @@ class OptimizerRace(SceneExplorer):
         if known:
             stop_series["tolerance.x"] = np.array([0.0, longest])
             stop_series["tolerance.y"] = np.array([tolerance, tolerance])
+            for name, run in runs.items():
+                # NaN until the racer gets within the tolerance: the marker at the frame
+                # appears when the budget reaches it (an empty chunk would draw nothing)
+                where = np.full((finish.get(name, 0) + 1, 2), np.nan)
+                if name in finish:
+                    where[-1] = run.points[reached[name]]
+                stop_series[f"{name}.fx"], stop_series[f"{name}.fy"] = where[:, 0], where[:, 1]
         return {
             "value": tolerance,
             "label": label,
@@ -739,7 +785,14 @@ class OptimizerRace(SceneExplorer):
             stale.append(1)
         self._rebuild_paths(runs)
         self.set_panels(
-            (self._contour_figure, [a for p in self._paths.values() for a in p.artists], []),
+            (
+                self._contour_figure,
+                [
+                    *(a for p in self._paths.values() for a in p.artists),
+                    *self._finish_markers.values(),
+                ],
+                [],
+            ),
             (
                 self._loss_figure,
                 [*self._loss_lines.values(), *self._loss_markers.values(), self._tolerance_line],
@@ -856,6 +909,11 @@ class OptimizerRace(SceneExplorer):
             self._loss_lines[name].set_data(drawn * cost, gaps[drawn])
             self._loss_markers[name].set_data([step * cost], [gaps[step]])
         self._tolerance_line.set_ydata([self.scene.value] * 2)
+        reached = self.steps_to_tolerance()  # within the budget shown
+        for name, marker in self._finish_markers.items():
+            step = reached.get(name)
+            shown = self._full[name].points[step : step + 1] if step is not None else []
+            marker.set_data([p[0] for p in shown], [p[1] for p in shown])
 
     def summary(self) -> str:
         reached = self.steps_to_tolerance()

@@ -405,3 +405,17 @@ def test_a_start_where_the_loss_is_not_finite_is_refused_and_the_race_goes_on(ra
     assert race.last_error is None and race.result["gd"].steps == 100
     with pytest.raises(ValueError, match="start"):
         OptimizerRace(start=(1e200, 1e200))
+
+
+def test_where_each_racer_got_within_the_tolerance_appears_when_the_budget_reaches_it(race):
+    shown = _shown(race)  # tolerance 1e-4: gradient descent gets there at step 45
+    fx, fy = shown["gd.fx"], shown["gd.fy"]
+    assert len(fx) == 46 and np.all(np.isnan(fx[:45]))  # the marker at frame k < 45: none
+    np.testing.assert_allclose([fx[45], fy[45]], race.result["gd"].points[45], rtol=1e-6)
+    finish = [t for t in race.scene.tracks if t["kind"] == "marker"]
+    assert [t["x"] for t in finish] == ["gd.fx", "momentum.fx", "adam.fx"]
+    assert race.scene.tracks.index(finish[-1]) < min(
+        i for i, t in enumerate(race.scene.tracks) if t["kind"] == "path"
+    )  # under the paths
+    race.controls["tolerance"].value = 1e-12
+    assert _shown(race)["momentum.fx"].tolist() == [pytest.approx(np.nan, nan_ok=True)]
