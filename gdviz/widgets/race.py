@@ -318,7 +318,11 @@ class OptimizerRace(SceneExplorer):
 
     def _racer_line(self, name: str) -> widgets.HBox:
         """The sliders of one optimizer, on a line of their own, shown while it is ticked."""
-        self.add_control(f"{name}.lr", log_slider("step size", 0.1, 1e-3, 1.0))
+        # heard when a drag ends: a value set by the kernel (typed, exact) is then never
+        # replaced by the browser with its nearest slider stop, and a drag reruns once
+        self.add_control(
+            f"{name}.lr", log_slider("step size", 0.1, 1e-3, 1.0, continuous_update=False)
+        )
         self._narrow(f"{name}.lr", 22, 5, entry=5.5)
         label = html.escape(optimizers.registry()[name].label or name)
         items = [
@@ -334,7 +338,9 @@ class OptimizerRace(SceneExplorer):
             default = optimizers.get(name).hyperparameters()[parameter]
             key = f"{name}.{parameter}"
             symbol = _PARAMETER_SYMBOLS[parameter]
-            self.add_control(key, float_slider(symbol, default, 0.0, 0.99, step=0.01))
+            self.add_control(
+                key, float_slider(symbol, default, 0.0, 0.99, step=0.01, continuous_update=False)
+            )
             self._narrow(key, 14, 2, entry=4)
             items += [self.controls[key], self.entries[key]]
         line = widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap"))

@@ -144,6 +144,10 @@ def test_race_pictures_depend_on_the_state_only(lab):
     lr = a.locator(".gdviz-entry-momentum-lr input")
     _type(lr, "0.0042")
     _until_table(page, a, "Momentum(lr=0.0042, beta=0.9)")  # exactly as typed
+    lab.wait_for_idle()
+    page.wait_for_timeout(500)  # nothing snaps it to a slider stop afterwards
+    assert "Momentum(lr=0.0042, beta=0.9)" in _picture(a)["table"]
+    assert lr.input_value() == "0.0042"
     changed = _picture(a)
     assert changed["canvases"] != typed["canvases"]
     _type(lr, "0.1")
