@@ -15,7 +15,6 @@ matplotlib.use("Agg")
 
 from PIL import Image
 
-from gdviz.widgets.direction import DirectionExplorer
 from gdviz.widgets.finite_differences import FiniteDifferenceExplorer
 
 PREFIX = "data:image/png;base64,"
@@ -24,21 +23,6 @@ PREFIX = "data:image/png;base64,"
 def _picture(data_url):
     assert data_url.startswith(PREFIX), data_url[:40]
     return Image.open(io.BytesIO(base64.b64decode(data_url[len(PREFIX) :])))
-
-
-def test_refresh_before_display_keeps_a_valid_data_url():
-    explorer = DirectionExplorer("himmelblau", backend="ipympl")
-    explorer.view.refresh(full=True)  # drawn in the kernel, no browser view yet
-    picture = _picture(explorer.view.canvas._data_url)
-    width, height = (round(v) for v in explorer.figure.bbox.size)
-    assert picture.size == (width, height)
-
-
-def test_blit_before_display_keeps_a_valid_data_url():
-    explorer = DirectionExplorer("himmelblau", backend="ipympl")
-    explorer.view.refresh(full=True)
-    explorer.controls["angle"].value = 45.0  # a blit, still before any view
-    _picture(explorer.view.canvas._data_url)
 
 
 def test_finite_difference_lab_starts_with_a_valid_data_url():
