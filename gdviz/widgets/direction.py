@@ -178,13 +178,13 @@ class DirectionExplorer(SceneExplorer):
         p, g = self.point, np.asarray(self.surface.grad(self.point), dtype=float)
         norm = float(np.linalg.norm(g))
         with projector_style():
-            maps = Figure(figsize=(4.7, 4.3), layout="constrained")
+            maps = Figure(figsize=(4.6, 4.0), layout="constrained")
             self.map_ax = maps.subplots()
             self._build_map(p, g, norm)
-            sliced = Figure(figsize=(4.5, 4.3), layout="constrained")
+            sliced = Figure(figsize=(4.6, 4.0), layout="constrained")
             self.slice_ax = sliced.subplots()
             self._build_slice()
-            slopes = Figure(figsize=(9.2, 2.7), layout="constrained")
+            slopes = Figure(figsize=(9.2, 2.45), layout="constrained")
             self.slope_ax = slopes.subplots()
             self._build_slope(g, norm)
         self.set_panels(
@@ -196,7 +196,7 @@ class DirectionExplorer(SceneExplorer):
     def _build_map(self, p, g, norm) -> None:
         ax = self.map_ax
         contour(ax, self.surface, colorbar=False, scale=self.contour_scale)
-        ax.set_title(f"you stand at p = ({p[0]:.2f}, {p[1]:.2f})\nclick to move", fontsize=13)
+        ax.set_title(f"you stand at p = ({p[0]:.2f}, {p[1]:.2f}): click to move", fontsize=12)
         ghat = g / norm if norm > 0 else np.zeros(2)
         length = self._arrow_length
         along = np.array([-ghat[1], ghat[0]])
@@ -369,6 +369,7 @@ class DirectionExplorer(SceneExplorer):
         if not on_stop:
             heights = slices(self.surface, self.point, [angle], self.reach, SAMPLES)[1][0]
             extra = pack_family([self._stop(self.result, heights, float(self.surface(self.point)))])
+            extra["value"] = angle  # the browser shows it while the value is this one
         self.status.value = self._describe(self.result)
         self._updating = True
         try:

@@ -225,6 +225,7 @@ class FirstStepExplorer(SceneExplorer):
         else:
             self.result = descent_on_parabola(step_size, self.controls["steps"].value)
             extra = pack_family([self._stop(step_size, self.result)])
+            extra["value"] = step_size  # the browser shows it while the value is this one
         self.status.value = self._describe(step_size, self.result).replace("\n", "; ")
         self._updating = True
         try:
