@@ -84,7 +84,7 @@ def test_each_stop_draws_its_arrow_slice_tangent_and_slope_marker(explorer):
 def test_an_angle_typed_between_whole_degrees_is_computed_exactly(explorer):
     explorer.entries["angle"].value = "30.5"
     assert explorer.result.angle == 30.5 and explorer.scene.value == 30.5
-    assert explorer.scene.extra["values"] == [30.5] and explorer.scene.stop in (30, 31)
+    assert explorer.scene.extra["value"] == 30.5 and explorer.scene.stop in (30, 31)
     assert explorer.entries["angle"].value == "30.5"
     np.testing.assert_allclose(shown(explorer)["mark_x"], [30.5])
     assert explorer.status.value.startswith("θ = 30.5° ")

@@ -114,7 +114,7 @@ def test_a_step_size_typed_between_stops_is_run_exactly(explorer):
     explorer.controls["steps"].value = 10
     explorer.entries["step_size"].value = "0.1995"
     np.testing.assert_array_equal(explorer.result, descent_on_parabola(0.1995, 10))
-    assert explorer.scene.value == 0.1995 and explorer.scene.extra["values"] == [0.1995]
+    assert explorer.scene.value == 0.1995 and explorer.scene.extra["value"] == 0.1995
     assert explorer.entries["step_size"].value == "0.1995"
     assert explorer.scene.family["values"][explorer.scene.stop] == 0.2  # the handle's stop
     assert "step size 0.1995, 10 steps" in explorer.summary()
