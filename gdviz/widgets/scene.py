@@ -24,7 +24,8 @@ fetched at run time. Its traits are the whole picture:
     last) or a ``"marker"`` (the point at the frame).
 ``slider``
     The main slider's ``name`` and ``label``, and ``player`` (False: no Play, Step or
-    frame slider, for an explorer without steps).
+    frame slider, for an explorer without steps) and ``frame_ms`` (optional: the least
+    time Play shows each frame, for an explorer of a few steps).
 
 Every redraw clears the canvas and draws from these traits alone, so the picture can
 never keep anything from an earlier state.

@@ -414,8 +414,17 @@ function render({ model, el }) {
     schedule();
   }
 
-  function tick() {
+  // Play shows each frame for at least ``slider.frame_ms`` (an explorer of a few steps
+  // walks them at a pace one can follow); without it, one frame per display frame.
+  let shownAt = 0;
+  function tick(now) {
     if (!playing) return;
+    const pace = slider.frame_ms || 0;
+    if (pace && now - shownAt < pace) {
+      requestAnimationFrame(tick);
+      return;
+    }
+    shownAt = now;
     const s = state();
     const next = Math.min(s.frame + model.get("frame_step"), s.last);
     model.set("frame", next);
@@ -458,6 +467,7 @@ function render({ model, el }) {
     const s = state();
     if (s.frame >= s.last) setFrame(0, false);
     playing = true;
+    shownAt = performance.now();
     schedule();
     requestAnimationFrame(tick);
   });
