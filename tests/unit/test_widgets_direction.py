@@ -1,11 +1,14 @@
 """DirectionExplorer: the slope in every direction at a point (lesson 01's instrument), drawn in the browser."""
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from gdviz import surfaces
 from gdviz.directions import directional_slope, unit_vector
@@ -243,3 +246,8 @@ def test_a_tiny_gradient_near_a_hill_top_gets_no_direction():
     s = DirectionExplorer(himmelblau, point=hill_top, angle=65.0)
     assert 0 < s.result.steepest_slope < 1e-4
     assert "from ∇f" not in s.summary() and "nearly flat" in s.summary()
+
+
+def test_the_saved_picture_wraps_its_panels_as_the_page_does(explorer):
+    picture = Image.open(io.BytesIO(explorer.png()))
+    assert picture.size == (920, 400 + 245)  # map and slice side by side, the slopes below
