@@ -93,7 +93,8 @@ class FirstStepExplorer(SceneExplorer):
                 "Predict where w lands, then move the step size: try 0.1, 0.5, 0.9, 1.0 and "
                 "1.1, with 1 step and then with 10. ▶ Play takes the steps one at a time."
             ),
-            slider={"name": "step_size", "label": "step size", "player": True},
+            # Play walks the steps at a pace one can follow: half a second each
+            slider={"name": "step_size", "label": "step size", "player": True, "frame_ms": 500},
             download_name="first-step.png",
         )
         self._build_figure()
