@@ -290,7 +290,7 @@ class DirectionExplorer(SceneExplorer):
         return {
             "value": angle,
             "label": self._describe(r),
-            "readout": f"slope ∇f·u = {shown:+.3g} (steepest ±|∇f| = ±{r.steepest_slope:.3g})",
+            "readout": f"slope ∇f·u = {shown:+.3g} (|∇f| = {r.steepest_slope:.3g})",
             "frames": 0,
             "series": {
                 "arrow_x": arrow[:, 0],

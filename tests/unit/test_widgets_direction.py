@@ -65,7 +65,7 @@ def test_every_whole_degree_is_computed_once_with_its_own_words(explorer):
     family = explorer.scene.family
     assert family["values"] == [float(a) for a in range(361)]
     assert family["labels"][120].startswith("θ = 120° ")
-    assert family["readouts"][0] == "slope ∇f·u = +22.5 (steepest ±|∇f| = ±41.2)"
+    assert family["readouts"][0] == "slope ∇f·u = +22.5 (|∇f| = 41.2)"
 
 
 def test_each_stop_draws_its_arrow_slice_tangent_and_slope_marker(explorer):
