@@ -256,7 +256,11 @@ class FirstStepExplorer(SceneExplorer):
 
     def _set_frame(self, value) -> None:
         value = check_whole("frame", value)
-        self.scene.frame = min(max(value, 0), len(self.result) - 1)
+        last = len(self.result) - 1
+        used = min(max(value, 0), last)
+        if used != value:
+            self.notify(f"frame: {value} is outside [0, {last}]; clamped to {used}.")
+        self.scene.frame = used
 
     def _entry_text(self) -> str:
         _, on_stop = self._nearest_stop(self.scene.value)

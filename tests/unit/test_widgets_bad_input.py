@@ -21,9 +21,13 @@ import numpy as np
 import pytest
 
 from gdviz.widgets import DescentExplorer
+from gdviz.widgets.direction import DirectionExplorer
+from gdviz.widgets.first_step import FirstStepExplorer
 
 EXPLORERS = {
     "DescentExplorer": lambda: DescentExplorer("quadratic", steps=30),
+    "FirstStepExplorer": lambda: FirstStepExplorer(steps=3),
+    "DirectionExplorer": lambda: DirectionExplorer("himmelblau"),
 }
 """How to build each explorer, small enough to be quick."""
 

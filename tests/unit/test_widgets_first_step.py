@@ -105,6 +105,7 @@ def test_each_frame_is_one_step_with_its_own_readout(explorer):
 def test_a_frame_past_the_last_step_is_clamped_and_a_fraction_refused(explorer):
     explorer.controls["frame"].value = 99
     assert explorer.scene.frame == 1
+    assert "frame: 99 is outside [0, 1]; clamped to 1." in explorer.message.value
     explorer.controls["frame"].value = 0.5
     assert isinstance(explorer.last_error, TypeError)
     assert "frame must be a whole number" in explorer.message.value
