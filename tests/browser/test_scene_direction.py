@@ -4,12 +4,15 @@ After a sequence of changes made in the browser (the direction moved by keys, an
 typed between whole degrees, another typed, the first typed again, a click on the map
 that moves the point, Reset) the canvases and static layers are pixel for pixel those of
 an explorer freshly built in the same state, and the entry, the status line and the
-direction drawn agree. Screenshots go to ``artifacts/screenshots/scene-direction-*.png``.
+direction drawn agree; Save picture puts the panels in rows, as the page does.
+Screenshots go to ``artifacts/screenshots/scene-direction-*.png``.
 """
 
 from __future__ import annotations
 
 import re
+
+from PIL import Image
 
 from .test_scene import _notebook, _rerun_cell, _type, _until_status
 
@@ -131,4 +134,10 @@ def test_direction_pictures_depend_on_the_state_only(lab):
     b = lab.panel.locator(".gdviz-explorer").nth(1)
     _agree(_same_picture(lab, a, b, "after Reset"), "30")
     assert a.locator(".widget-html").last.inner_text() == ""  # no message left
+
+    # Save picture: the panels in rows as the page shows them (and as the saved notebook)
+    with page.expect_download() as download:
+        a.locator(".gdviz-save").click()
+    with Image.open(download.value.path()) as saved:
+        assert saved.size == (920, 400 + 245), saved.size
     assert lab.problems() == []
