@@ -153,6 +153,25 @@ class DirectionExplorer(SceneExplorer):
             lambda: (float(STOPS[0]), float(STOPS[-1]), 1.0),
         )
         self.entries["angle"] = TypedEntry(self._entry_text, self._typed_in_run)
+        # what the browser draws for each direction (the series of _stop)
+        scene.tracks = [
+            {"panel": 0, "kind": "line", "x": "path_x", "y": "path_y", "colour": DIRECTION,
+             "width": 1.5, "dash": [6, 4], "halo": True},
+            {"panel": 0, "kind": "arrow", "x": "arrow_x", "y": "arrow_y", "colour": DIRECTION,
+             "width": 3, "halo": True},
+            {"panel": 0, "kind": "marker", "x": "point_x", "y": "point_y", "colour": "white",
+             "size": 9},
+            {"panel": 1, "kind": "line", "x": "t", "y": "height", "colour": DIRECTION,
+             "width": 2.2},
+            {"panel": 1, "kind": "line", "x": "tangent_t", "y": "tangent_y", "colour": TANGENT,
+             "width": 2, "dash": [7, 4]},
+            {"panel": 1, "kind": "marker", "x": "dot_t", "y": "dot_y", "colour": "white",
+             "size": 9},
+            {"panel": 2, "kind": "line", "x": "stem_x", "y": "stem_y", "colour": DIRECTION,
+             "width": 1.2, "dash": [4, 3]},
+            {"panel": 2, "kind": "marker", "x": "mark_x", "y": "mark_y", "colour": DIRECTION,
+             "size": 10},
+        ]  # fmt: skip
         self.arrange()
         scene.observe(self._value_from_browser, "value")
         self.run(lambda: self._recompute(angle))
@@ -333,24 +352,6 @@ class DirectionExplorer(SceneExplorer):
         self.scene.family = pack_family(
             [self._stop(r, h, height) for r, h in zip(stops, heights, strict=True)]
         )
-        self.scene.tracks = [
-            {"panel": 0, "kind": "line", "x": "path_x", "y": "path_y", "colour": DIRECTION,
-             "width": 1.5, "dash": [6, 4], "halo": True},
-            {"panel": 0, "kind": "arrow", "x": "arrow_x", "y": "arrow_y", "colour": DIRECTION,
-             "width": 3, "halo": True},
-            {"panel": 0, "kind": "marker", "x": "point_x", "y": "point_y", "colour": "white",
-             "size": 9},
-            {"panel": 1, "kind": "line", "x": "t", "y": "height", "colour": DIRECTION,
-             "width": 2.2},
-            {"panel": 1, "kind": "line", "x": "tangent_t", "y": "tangent_y", "colour": TANGENT,
-             "width": 2, "dash": [7, 4]},
-            {"panel": 1, "kind": "marker", "x": "dot_t", "y": "dot_y", "colour": "white",
-             "size": 9},
-            {"panel": 2, "kind": "line", "x": "stem_x", "y": "stem_y", "colour": DIRECTION,
-             "width": 1.2, "dash": [4, 3]},
-            {"panel": 2, "kind": "marker", "x": "mark_x", "y": "mark_y", "colour": DIRECTION,
-             "size": 10},
-        ]  # fmt: skip
         self.publish_panels()
         self._show(angle)
 
