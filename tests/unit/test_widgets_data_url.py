@@ -16,7 +16,6 @@ matplotlib.use("Agg")
 from PIL import Image
 
 from gdviz.widgets.direction import DirectionExplorer
-from gdviz.widgets.finite_differences import FiniteDifferenceExplorer
 
 PREFIX = "data:image/png;base64,"
 
@@ -40,7 +39,3 @@ def test_blit_before_display_keeps_a_valid_data_url():
     explorer.controls["angle"].value = 45.0  # a blit, still before any view
     _picture(explorer.view.canvas._data_url)
 
-
-def test_finite_difference_lab_starts_with_a_valid_data_url():
-    lab = FiniteDifferenceExplorer(backend="ipympl")
-    _picture(lab.view.canvas._data_url)
