@@ -23,7 +23,6 @@ Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Sequence
 
@@ -34,13 +33,19 @@ from matplotlib.figure import Figure
 from .. import optimizers, plotting, surfaces
 from ..plotting import move_to_emptiest_corner
 from ..runs import Path, descend
+from ..stability import (
+    STOPS_PER_DECADE,
+    has_constant_curvature,
+    largest_curvature,
+    snap,
+    stability_limit,
+    step_size_range,
+    stop_exponents,
+)
 from ..surfaces import Surface
 from .controls import SceneControl, TypedEntry, int_slider, parse_number
-from .scene import float32_bytes, pack_runs
+from .scene import pack_family
 from .template import Line, SceneExplorer
-
-STOPS_PER_DECADE = 20
-"""The grid default step sizes are rounded to (:func:`snap`); the race's sliders stop on it."""
 
 STOPS_PER_OCTAVE = 72
 """Stops of the descent explorer's step-size slider per doubling, about 1 % apart.
@@ -58,80 +63,10 @@ Each point is sent to the browser as three float32 numbers (x, y, loss): at most
 MAX_STEPS = 100_000
 
 
-def snap(value: float) -> float:
-    """The step-size slider position nearest to ``value`` (a power of 10 to a multiple of 1/20)."""
-    return 10 ** (round(math.log10(value) * STOPS_PER_DECADE) / STOPS_PER_DECADE)
-
-
-def largest_curvature(surface: Surface, point) -> float | None:
-    """λ_max, the largest eigenvalue of the Hessian at ``point``; None if it is not finite."""
-    with np.errstate(all="ignore"):
-        hessian = np.asarray(surface.hessian(np.asarray(point, dtype=float)), dtype=float)
-    if not np.all(np.isfinite(hessian)):
-        return None
-    return float(np.linalg.eigvalsh(hessian)[-1])
-
-
-def has_constant_curvature(surface: Surface) -> bool:
-    """True when the Hessian is the same at the start and at two other points (a quadratic)."""
-    (x0, x1), (y0, y1) = surface.domain
-    points = np.array([surface.start, [x0 + 0.3 * (x1 - x0), y1 - 0.2 * (y1 - y0)], [x1, y0]])
-    with np.errstate(all="ignore"):
-        hessians = np.asarray(surface.hessian(points), dtype=float)
-    return bool(np.all(np.isfinite(hessians)) and np.allclose(hessians, hessians[0], rtol=1e-6))
-
-
 def _diverged(run: Path) -> str:
     """What a diverged run did, in words: which way it ran off, and when it was stopped."""
     way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
     return f"ran off {way}, diverged at step {run.diverged_at} (the loss moved a million-fold)"
-
-
-def stability_limit(
-    optimizer_name: str, hyperparameters: dict, curvature: float | None
-) -> tuple[float | None, str]:
-    """The largest stable step size on a quadratic of curvature λ_max, and how it is written.
-
-    Returns ``(limit, formula)``, or ``(None, reason)`` when there is no such limit. The
-    optimizer's class knows it (:meth:`gdviz.optimizers.Optimizer.stability_limit`).
-
-    Examples
-    --------
-    >>> stability_limit("gd", {}, 10.0)
-    (0.2, '2/λ_max')
-    >>> stability_limit("momentum", {"beta": 0.9}, 10.0)
-    (0.38, '2(1 + β)/λ_max')
-    >>> stability_limit("gd", {}, -2.0)[0] is None
-    True
-    """
-    cls = optimizers.registry()[optimizer_name]
-    accepted = inspect.signature(cls).parameters
-    optimizer = cls(**{k: v for k, v in hyperparameters.items() if k in accepted})
-    return optimizer.stability_limit(curvature)
-
-
-def step_size_range(
-    optimizer_name: str, surface: Surface, curvature: float | None
-) -> tuple[float, float, float]:
-    """``(low, high, default)`` of the step-size slider: it reaches past the stability limit.
-
-    For the gradient-descent family the scale is 2/λ over the positive curvatures λ_max
-    at the start and at the surface's minima (where a converging run ends): the default
-    is half the smallest such limit, and the range reaches five times the largest.
-    """
-    family = optimizers.registry()[optimizer_name].family
-    if family == "second order":
-        return 1e-2, 10**0.7, 1.0
-    if family == "adaptive":
-        (x0, x1), (y0, y1) = surface.domain
-        width = min(x1 - x0, y1 - y0)
-        return width * 1e-4, width, width / 40
-    curvatures = [curvature] + [largest_curvature(surface, m) for m in surface.minima]
-    positive = [c for c in curvatures if c is not None and c > 0]
-    if not positive:
-        return 1e-3, 10**0.7, 0.1
-    default = 1 / max(positive)
-    return default * 2e-3, 10 / min(positive), default
 
 
 def set_log_slider(
@@ -221,23 +156,6 @@ def _optimizer_choice(optimizer) -> tuple[str, dict]:
     return by_type[type(optimizer)], hyperparameters
 
 
-def stop_exponents(
-    low: float, high: float, value: float, *, stops_per_decade: float, anchor: float
-) -> np.ndarray:
-    """Exponents of 10 of the stops ``anchor + k / stops_per_decade`` covering [low, high] and ``value``.
-
-    Examples
-    --------
-    >>> stops = 10 ** stop_exponents(0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
-    >>> len(stops), [round(float(s), 4) for s in (stops[0], stops[9], stops[-1])]
-    (17, [0.0252, 0.2, 1.0024])
-    """
-    low, high = min(low, value), max(high, value)
-    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
-    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
-    return anchor + np.arange(first, last + 1) / stops_per_decade
-
-
 def _cut(batch: Path, index: int, steps: int, optimizer: str, objective: str) -> Path:
     """Run ``index`` of a batch of runs, to ``steps`` steps or its divergence."""
     diverged_at = int(batch.diverged_at[index])
@@ -253,8 +171,10 @@ def _cut(batch: Path, index: int, steps: int, optimizer: str, objective: str) ->
     )
 
 
-def _columns(run: Path) -> dict[str, np.ndarray]:
-    return {"x": run.points[:, 0], "y": run.points[:, 1], "loss": run.losses}
+def _stop(run: Path, lr: float, readout: str, status: str) -> dict:
+    """One step size's run as the scene draws it (see :func:`~gdviz.widgets.scene.pack_family`)."""
+    series = {"x": run.points[:, 0], "y": run.points[:, 1], "loss": run.losses}
+    return {"value": lr, "label": status, "readout": readout, "frames": run.steps, "series": series}
 
 
 class DescentExplorer(SceneExplorer):
@@ -589,10 +509,12 @@ class DescentExplorer(SceneExplorer):
             self._words(run, float(10.0**e), limit_words)
             for run, e in zip(runs, self._exponents, strict=True)
         ]
-        family = pack_runs([_columns(run) for run in runs])
-        family["values"] = [float(10.0**e) for e in self._exponents]
-        family["readouts"] = [readout for readout, _ in words]
-        family["labels"] = [status for _, status in words]
+        family = pack_family(
+            [
+                _stop(run, float(10.0**e), readout, status)
+                for run, e, (readout, status) in zip(runs, self._exponents, words, strict=True)
+            ]
+        )
         self._fit_axes(self._batch.losses, steps)
         self.scene.family = family
         self.scene.frame_step = max(1, math.ceil(steps / 200))
@@ -623,12 +545,8 @@ class DescentExplorer(SceneExplorer):
             steps = self.controls["steps"].value
             self.result = descend(self.surface, self.optimizer(lr), start=self._start, steps=steps)
             readout, status = self._words(self.result, lr)
-            extra = {
-                "value": lr,
-                "columns": {k: float32_bytes(v) for k, v in _columns(self.result).items()},
-                "readout": readout,
-                "label": status,
-            }
+            extra = pack_family([_stop(self.result, lr, readout, status)])
+            extra["value"] = lr
             # a run the loss axis was not fitted to widens it
             if plotting.fit_loss_range(self._loss_ax, self.result.losses):
                 stale = sorted({*stale, 1})
