@@ -38,4 +38,3 @@ def test_blit_before_display_keeps_a_valid_data_url():
     explorer.view.refresh(full=True)
     explorer.controls["angle"].value = 45.0  # a blit, still before any view
     _picture(explorer.view.canvas._data_url)
-
