@@ -300,7 +300,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
                 options=list(PRECISIONS),
                 value=precision,
                 description="secants in",
-                style={"button_width": "5.5em"},
+                style={"button_width": "5.5em", "description_width": "initial"},
             ),
         )
         self.add_control(
@@ -309,7 +309,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
                 options=[(METHOD_LABELS[m], m) for m in METHODS],
                 value=method,
                 description="check with",
-                style={"button_width": "7.5em"},
+                style={"button_width": "8.5em", "description_width": "initial"},
             ),
         )
         self.add_control(
@@ -330,7 +330,8 @@ class FiniteDifferenceExplorer(SceneExplorer):
         self.entries["h"] = TypedEntry(
             self._entry_text, lambda text: self.run(lambda: self.typed(text))
         )
-        self.arrange(["function", "x", "precision"], ["method", "surface"])
+        # three short rows: at 934 px nothing is cut off and nothing wraps mid-row
+        self.arrange(["function", "x"], ["precision", "method"], ["surface"])
         self.watch(["function", "x", "precision", "method"], self._recompute)
         self.watch(["surface"], self._change_surface)
         scene.observe(self._value_from_browser, "value")
