@@ -522,9 +522,10 @@ class FiniteDifferenceExplorer(SceneExplorer):
         series = {"sx": ends}
         for method in METHODS:
             series[f"s_{method}"] = through[method] + r.estimate(method, precision) * (ends - x)
+        # the forward secant's other point is (x₀, f(x₀)), marked in the static layer
         series.update(
-            fpx=np.array([x, x + h]),
-            fpy=np.array([fx, f_plus]),
+            fpx=np.array([x + h]),
+            fpy=np.array([f_plus]),
             cpx=np.array([x - h, x + h]),
             cpy=np.array([f_minus, f_plus]),
         )

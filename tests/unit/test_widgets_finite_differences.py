@@ -25,6 +25,11 @@ def lab():
     return FiniteDifferenceExplorer()
 
 
+def f_x0(x: float) -> float:
+    """The lab's default function, sin(x) + x²/4."""
+    return float(np.sin(x) + x**2 / 4)
+
+
 def shown(lab) -> dict:
     """The series the browser draws now: the typed step's, or the stop's."""
     if lab.scene.extra:
@@ -54,12 +59,18 @@ def test_h_moves_the_secants_and_the_marker(lab):
     r, series = lab.result, shown(lab)
     assert r.h == pytest.approx(1e-4) and not lab.scene.extra
     assert not np.allclose(series["s_forward"], wide)
-    # the forward secant runs through (x₀, f(x₀)) and (x₀ + h, f(x₀ + h))
-    np.testing.assert_allclose(series["fpx"], [r.x, r.x + r.h], rtol=1e-6)
+    # the forward secant runs through (x₀, f(x₀)) and (x₀ + h, f(x₀ + h)), the central one
+    # through (x₀ ± h, f(x₀ ± h))
+    np.testing.assert_allclose(series["fpx"], [r.x + r.h], rtol=1e-6)
+    np.testing.assert_allclose(series["cpx"], [r.x - r.h, r.x + r.h], rtol=1e-6)
     np.testing.assert_allclose(series["hx"], [1e-4, 1e-4], rtol=1e-6)
     np.testing.assert_allclose(series["e_central"], [r.error("central")], rtol=1e-5)
     for name, values in series.items():
         assert np.all(np.isfinite(values)), name
+    lab.controls["h"].value = 0.1  # wide enough for the float32 the browser gets
+    forward, r = shown(lab), lab.result
+    slope = (forward["fpy"][0] - f_x0(r.x)) / r.h
+    assert slope == pytest.approx(r.estimate("forward"), rel=1e-5)
 
 
 def test_secants_approach_the_tangent(lab):
@@ -68,8 +79,7 @@ def test_secants_approach_the_tangent(lab):
         lab.controls["h"].value = h
         series, r = shown(lab), lab.result
         ends = series["sx"].astype(float)
-        f_x0 = float(np.sin(r.x) + r.x**2 / 4)
-        tangent = f_x0 + r.derivative * (ends - r.x)
+        tangent = f_x0(r.x) + r.derivative * (ends - r.x)
         gaps.append(np.max(np.abs(series["s_central"] - tangent)))
     assert gaps[0] > gaps[1] > gaps[2]
 
