@@ -270,6 +270,9 @@ class FiniteDifferenceExplorer(SceneExplorer):
             )
             / STOPS_PER_DECADE
         )
+        # to 12 digits: numpy's 10.0 ** -5.0 is 9.999999999999999e-06, not the 1e-05 a
+        # student reads (and the gradient check's table prints)
+        self._stops = np.array([float(f"{10.0**e:.12g}") for e in self._exponents])
         self._initial = (function_name, float(x), precision, method, surface_name)
         self._initial += (self.point.copy(), h)
         self._errors: DifferenceErrors | None = None
@@ -458,7 +461,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
     @property
     def stops(self) -> np.ndarray:
         """The steps the ``h`` slider stops at."""
-        return 10.0**self._exponents
+        return self._stops.copy()
 
     @property
     def name(self) -> str:

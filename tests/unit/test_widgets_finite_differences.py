@@ -47,7 +47,8 @@ def test_every_stop_of_h_is_computed_once_and_sent(lab):
     family = lab.scene.family
     assert family["count"] == len(lab.stops) == 161
     np.testing.assert_allclose(family["values"], lab.stops)
-    assert lab.stops[0] == pytest.approx(1e-16) and lab.stops[-1] == 1.0
+    # the decades are exact, as a student types and reads them
+    assert {1e-16, 1e-8, 1e-5, 1e-3, 1.0} <= set(lab.stops)
     assert len(family["html"]) == family["count"]
     assert np.all(np.frombuffer(family["frames"], "<i4") == 0)
 
