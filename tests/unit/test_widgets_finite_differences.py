@@ -297,6 +297,7 @@ def test_h_outside_the_range_is_clamped_with_a_message():
     lab = FiniteDifferenceExplorer()
     lab.controls["h"].value = 10.0
     assert lab.result.h == 1.0 and "clamped to 1" in lab.message.value
+    assert lab.entries["h"].value == "1"  # the entry shows the value used
     lab.controls["h"].value = 1e-3  # the next valid change clears the message
     assert lab.message.value == ""
 
