@@ -15,32 +15,96 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from traitlets import validate
+
+from ..validation import Options, check_number, check_whole
+
+
+class _CheckedNumber(traitlets.TraitType):
+    """A slider's value: a real number (or a whole one), never a bool, a string, None or NaN.
+
+    ipywidgets' own ``CFloat``/``CInt`` would turn ``True`` into 1, ``"0.1"`` into 0.1 and
+    2.5 into 2 without a word; this refuses them with the message of
+    :mod:`gdviz.validation`, naming the slider (a ``TypeError`` for a wrong type, a
+    ``ValueError`` for NaN or infinity).
+    """
+
+    def __init__(self, *, whole: bool, **kwargs) -> None:
+        self.whole = whole
+        super().__init__(default_value=0 if whole else 0.0, **kwargs)
+
+    def validate(self, obj, value):
+        name = getattr(obj, "description", "") or "value"
+        return check_whole(name, value) if self.whole else check_number(name, value)
 
 
 class _ReportsClamping:
-    """Mixin for bounded widgets: tell ``on_clamp(requested, used)`` when a value is clamped."""
+    """Mixin for sliders: refuse a value that is not a number, clamp one outside the range and
+    tell ``on_clamp(requested, used)``."""
 
     on_clamp: Callable | None = None
 
+    def bounds(self) -> tuple[float, float]:
+        """The smallest and largest value (a log slider's min and max are exponents)."""
+        return self.min, self.max
+
+    # replaces ipywidgets' clamp of the same name (the one validator traitlets keeps for
+    # "value"), so that a clamped value is reported
     @validate("value")
     def _validate_value(self, proposal):
-        used = super()._validate_value(proposal)
+        low, high = self.bounds()
+        used = min(max(proposal["value"], low), high)
         if used != proposal["value"] and self.on_clamp is not None:
             self.on_clamp(proposal["value"], used)
         return used
 
 
 class ClampingFloatLogSlider(_ReportsClamping, widgets.FloatLogSlider):
-    """A ``FloatLogSlider`` that reports values clamped to its range."""
+    """A ``FloatLogSlider`` that refuses non-numbers and reports values clamped to its range."""
+
+    value = _CheckedNumber(whole=False).tag(sync=True)
+
+    def bounds(self) -> tuple[float, float]:
+        return self.base**self.min, self.base**self.max
 
 
 class ClampingFloatSlider(_ReportsClamping, widgets.FloatSlider):
-    """A ``FloatSlider`` that reports values clamped to its range."""
+    """A ``FloatSlider`` that refuses non-numbers and reports values clamped to its range."""
+
+    value = _CheckedNumber(whole=False).tag(sync=True)
 
 
 class ClampingIntSlider(_ReportsClamping, widgets.IntSlider):
-    """An ``IntSlider`` that reports values clamped to its range."""
+    """An ``IntSlider`` that refuses non-whole numbers and reports values clamped to its range."""
+
+    value = _CheckedNumber(whole=True).tag(sync=True)
+
+
+class _Selected(traitlets.Any):
+    allow_none = False  # traitlets' Any takes None without asking the validator
+
+
+class Choice(widgets.Dropdown):
+    """A ``Dropdown`` whose value must be one of its options (ipywidgets' allows None).
+
+    Examples
+    --------
+    >>> surface = Choice(options=["quadratic", "rosenbrock"], description="surface")
+    >>> surface.value = None
+    Traceback (most recent call last):
+    ...
+    TypeError: surface must be one of: 'quadratic', 'rosenbrock'; got None (a NoneType)
+    """
+
+    value = _Selected().tag(sync=True)
+
+    # replaces ipywidgets' check of the same name, which lets None through (no selection)
+    @validate("value")
+    def _validate_value(self, proposal):
+        values = [o[1] if isinstance(o, tuple) else o for o in self.options]
+        Options(values).check(self.description or "value", proposal["value"])
+        return proposal["value"]
 
 
 _SLIDER_LAYOUT = {"width": "22em"}

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -43,7 +42,8 @@ from ..stability import (
     stop_exponents,
 )
 from ..surfaces import Surface
-from .controls import SceneControl, TypedEntry, int_slider, parse_number
+from ..validation import check_number, check_whole
+from .controls import Choice, SceneControl, TypedEntry, int_slider, parse_number
 from .scene import pack_family
 from .template import Line, SceneExplorer
 
@@ -249,15 +249,11 @@ class DescentExplorer(SceneExplorer):
 
         self.add_control(
             "surface",
-            widgets.Dropdown(
-                options=list(self._surfaces), value=surface_name, description="surface"
-            ),
+            Choice(options=list(self._surfaces), value=surface_name, description="surface"),
         )
         self.add_control(
             "optimizer",
-            widgets.Dropdown(
-                options=optimizers.names(), value=optimizer_name, description="optimizer"
-            ),
+            Choice(options=optimizers.names(), value=optimizer_name, description="optimizer"),
         )
         # more steps mean new runs and a new step axis: computed when the drag ends
         self.add_control(
@@ -569,10 +565,9 @@ class DescentExplorer(SceneExplorer):
             self.run(lambda: self._show(change["new"]))
 
     def _set_step_size(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            raise TypeError(f"step size must be a number; got {value!r}")
+        value = check_number("step size", value, low=0, closed="neither")
         low, high = self.stops[0], self.stops[-1]
-        used = min(max(float(value), low), high)
+        used = min(max(value, low), high)
         if used != value:
             self.notify(
                 f"step size: {value:.3g} is outside [{low:.3g}, {high:.3g}]; clamped to {used:.3g}.",
@@ -581,9 +576,11 @@ class DescentExplorer(SceneExplorer):
         self._show(used)
 
     def _set_frame(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"frame must be a whole number; got {value!r}")
-        self.scene.frame = min(max(int(value), 0), self.result.steps)
+        value = check_whole("frame", value)
+        used = min(max(value, 0), self.result.steps)
+        if used != value:
+            self.notify(f"frame: {value} is outside [0, {self.result.steps}]; clamped to {used}.")
+        self.scene.frame = used
 
     def _entry_text(self) -> str:
         _, on_stop = self._nearest_stop(self.scene.value)

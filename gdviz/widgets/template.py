@@ -144,12 +144,18 @@ class SceneExplorer(widgets.VBox):
         if isinstance(control, widgets.DOMWidget):
             control.add_class(f"gdviz-control-{css_name}")
         if isinstance(control, _ReportsClamping):
-            control.on_clamp = lambda requested, used: self.notify(
-                f"{control.description}: {_format_number(requested)} is outside "
-                f"[{_format_number(control.min)}, {_format_number(control.max)}]; "
-                f"clamped to {_format_number(used)}.",
-                error=True,
-            )
+
+            def clamped(requested, used) -> None:
+                low, high = control.bounds()
+                self.notify(
+                    f"{control.description}: {_format_number(requested)} is outside "
+                    f"[{_format_number(low)}, {_format_number(high)}]; "
+                    f"clamped to {_format_number(used)}.",
+                    error=True,
+                )
+                self._message_is_new = True  # it is about the change that runs next
+
+            control.on_clamp = clamped
             if entry:
                 box = self._entry_for(control)
                 box.add_class(f"gdviz-entry-{css_name}")
@@ -244,7 +250,9 @@ class SceneExplorer(widgets.VBox):
         colour = _ERROR_COLOUR if error else _NOTE_COLOUR
         sign = "⚠ " if error else ""
         self.message.value = f'<span style="color: {colour}">{sign}{html.escape(text)}</span>'
-        self._message_is_new = True
+        # a note made inside a change stays until the end of the next one; one made outside
+        # any change (a refused entry) goes at the end of the next change
+        self._message_is_new = self._depth > 0
 
     def report_error(self, error: Exception) -> None:
         """Show an exception raised by a callback; keep it in :attr:`last_error`."""
