@@ -33,7 +33,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.figure import Figure
@@ -54,7 +53,14 @@ from ..gradients import (
 from ..plotting import COLORS, contour, projector_style
 from ..surfaces import Surface
 from ..validation import check_point
-from .controls import SceneControl, TypedEntry, float_slider, parse_number
+from .controls import (
+    Choice,
+    ChoiceButtons,
+    SceneControl,
+    TypedEntry,
+    float_slider,
+    parse_number,
+)
 from .scene import pack_family
 from .template import SceneExplorer
 
@@ -289,9 +295,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
         )
         self.add_control(
             "function",
-            widgets.Dropdown(
-                options=list(self._functions), value=function_name, description="f(x)"
-            ),
+            Choice(options=list(self._functions), value=function_name, description="f(x)"),
         )
         # a new x₀ means new error curves and a new picture of f: computed when the drag ends
         self.add_control(
@@ -299,7 +303,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
         )
         self.add_control(
             "precision",
-            widgets.ToggleButtons(
+            ChoiceButtons(
                 options=list(PRECISIONS),
                 value=precision,
                 description="secants in",
@@ -308,7 +312,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
         )
         self.add_control(
             "method",
-            widgets.ToggleButtons(
+            ChoiceButtons(
                 options=[(METHOD_LABELS[m], m) for m in METHODS],
                 value=method,
                 description="check with",
@@ -317,11 +321,8 @@ class FiniteDifferenceExplorer(SceneExplorer):
         )
         self.add_control(
             "surface",
-            widgets.Dropdown(
-                options=list(self._surfaces), value=surface_name, description="surface"
-            ),
+            Choice(options=list(self._surfaces), value=surface_name, description="surface"),
         )
-        self._accepted = {name: self.controls[name].value for name in self.controls}
         scene = self.scene
         self.controls["h"] = SceneControl(
             "h",
@@ -344,37 +345,8 @@ class FiniteDifferenceExplorer(SceneExplorer):
     # the controls -----------------------------------------------------------------
 
     def watch(self, names, callback) -> None:
-        """As :meth:`SceneExplorer.watch`, but a refused value is put back and explained."""
-        for name in names:
-            self.controls[name].observe(
-                lambda _change, name=name: self.run(lambda: self._changed(name, callback)),
-                "value",
-            )
-
-    def _changed(self, name: str, callback: Callable[[], None]) -> None:
-        if self._quiet:
-            return
-        control = self.controls[name]
-        value = control.value
-        options = getattr(control, "options", None)
-        if options is not None:
-            # ipywidgets keeps (label, value) pairs in .options for the toggle buttons
-            values = [o[1] if isinstance(o, tuple) else o for o in options]
-            good = value in values
-            allowed = "one of: " + ", ".join(map(str, values))
-        else:
-            good = isinstance(value, int | float) and math.isfinite(value)
-            allowed = f"a finite number in [{control.min:g}, {control.max:g}]"
-        if not good:
-            kept = self._accepted[name]
-            self._quietly(lambda: setattr(control, "value", kept))
-            self.notify(
-                f"{control.description}: {value!r} is not {allowed}; it stays {kept!r}.",
-                error=True,
-            )
-            return
-        self._accepted[name] = value
-        callback()
+        """As :meth:`SceneExplorer.watch`, but quiet while :meth:`reset` sets several controls."""
+        super().watch(names, lambda: None if self._quiet else callback())
 
     _quiet = False
 
@@ -447,7 +419,6 @@ class FiniteDifferenceExplorer(SceneExplorer):
                 self.controls[name].value = value
 
         self._quietly(set_all)
-        self._accepted.update(values)
         self.point = point.copy()
         self._recompute(h)
 
