@@ -20,10 +20,11 @@ import math
 import numpy as np
 import pytest
 
-from gdviz.widgets import DescentExplorer
+from gdviz.widgets import DescentExplorer, FiniteDifferenceExplorer
 
 EXPLORERS = {
     "DescentExplorer": lambda: DescentExplorer("quadratic", steps=30),
+    "FiniteDifferenceExplorer": FiniteDifferenceExplorer,
 }
 """How to build each explorer, small enough to be quick."""
 
