@@ -107,6 +107,22 @@ class Choice(widgets.Dropdown):
         return proposal["value"]
 
 
+class ChoiceButtons(widgets.ToggleButtons):
+    """``ToggleButtons`` whose value must be one of their options, as :class:`Choice`.
+
+    Examples
+    --------
+    >>> method = ChoiceButtons(options=["forward", "central"], description="check with")
+    >>> method.value = None
+    Traceback (most recent call last):
+    ...
+    TypeError: check with must be one of: 'forward', 'central'; got None (a NoneType)
+    """
+
+    value = _Selected().tag(sync=True)
+    _validate_value = Choice._validate_value
+
+
 _SLIDER_LAYOUT = {"width": "22em"}
 _SLIDER_STYLE = {"description_width": "7em"}
 
