@@ -54,7 +54,7 @@ class Playground(widgets.VBox):
     tab : str
         The tab open at the start, one of :data:`TABS`.
     backend : {"ipympl", "inline"}, optional
-        For the explorers still drawn by matplotlib in the kernel (mini-batches, race);
+        For the explorers still drawn by matplotlib in the kernel (mini-batches);
         see :func:`gdviz.widgets.base.choose_backend`. The Surfaces tab draws in the browser.
 
     Attributes
@@ -73,7 +73,7 @@ class Playground(widgets.VBox):
         self._factories: dict[str, Callable[[], Explorer | SceneExplorer]] = {
             "surfaces": lambda: DescentExplorer(surface),  # drawn in the browser: no backend
             "minibatch": lambda: MinibatchExplorer(backend=self.backend),
-            "race": lambda: OptimizerRace(surface, backend=self.backend),
+            "race": lambda: OptimizerRace(surface),  # drawn in the browser: no backend
         }
         self._explorers: dict[str, Explorer | SceneExplorer] = {}
         self.tabs = widgets.Tab(

@@ -56,7 +56,7 @@ MAIN_CONTROLS = {
     "FiniteDifferenceExplorer": Main("h", "scene"),
     "DescentExplorer": Main("step_size", "scene"),
     "MinibatchExplorer": Main("step_size", "log"),
-    "OptimizerRace": Main("gd.lr", "log"),
+    "OptimizerRace": Main("tolerance", "scene"),
 }
 # What a container shows at first (the playground opens on its first tab), and the tabs
 # whose explorers are built when opened: (tab title, explorer), in order.

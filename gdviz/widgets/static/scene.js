@@ -270,7 +270,11 @@ function render({ model, el }) {
       label: decoded.labels[stop],
       readout: decoded.readouts[stop],
       html: decoded.html ? decoded.html[stop] : "",
-      frameText: decoded.frame_texts ? decoded.frame_texts[stop][f] : null,
+      frameText: decoded.frame_texts
+        ? decoded.frame_texts[stop][f]
+        : decoded.frame_text
+          ? decoded.frame_text[stop].replaceAll("{frame}", String(f)).replaceAll("{last}", String(last))
+          : null,
     };
   }
 
@@ -396,7 +400,9 @@ function render({ model, el }) {
     const i = Math.min(Math.max(stop, 0), family.count - 1);
     model.set("stop", i);
     model.set("value", family.values[i]);
-    model.set("frame", family.frames[i]);
+    // a frame that is a setting of its own (the race's budget) stays; else the whole run
+    const last = family.frames[i];
+    model.set("frame", slider.keep_frame ? Math.min(model.get("frame"), last) : last);
     model.save_changes();
     schedule();
   }
