@@ -37,6 +37,7 @@ KERNEL_CODE = textwrap.dedent(
     import gdviz
     from gdviz import plotting
     from gdviz.widgets import DescentExplorer
+    from gdviz.widgets.scene import payload_bytes
 
     REPEATS = {repeats}
 
@@ -85,7 +86,7 @@ KERNEL_CODE = textwrap.dedent(
                 figure.savefig(out, format="png")
 
     results["naive"] = median_ms(naive, np.geomspace(0.01, 0.19, REPEATS // 2))
-    results["family_bytes"] = sum(len(c) for c in scene.family["columns"].values())
+    results["family_bytes"] = payload_bytes(scene.family)
     results["png_bytes"] = sum(len(p["png"]) for p in scene.panels)
     results["stops"] = len(stops)
     print("RESULTS", json.dumps(results))

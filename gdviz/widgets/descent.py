@@ -36,7 +36,7 @@ from ..plotting import move_to_emptiest_corner
 from ..runs import Path, descend
 from ..surfaces import Surface
 from .controls import SceneControl, TypedEntry, int_slider, parse_number
-from .scene import float32_bytes, pack_runs
+from .scene import pack_family
 from .template import Line, SceneExplorer
 
 STOPS_PER_DECADE = 20
@@ -253,8 +253,10 @@ def _cut(batch: Path, index: int, steps: int, optimizer: str, objective: str) ->
     )
 
 
-def _columns(run: Path) -> dict[str, np.ndarray]:
-    return {"x": run.points[:, 0], "y": run.points[:, 1], "loss": run.losses}
+def _stop(run: Path, lr: float, readout: str, status: str) -> dict:
+    """One step size's run as the scene draws it (see :func:`~gdviz.widgets.scene.pack_family`)."""
+    series = {"x": run.points[:, 0], "y": run.points[:, 1], "loss": run.losses}
+    return {"value": lr, "label": status, "readout": readout, "frames": run.steps, "series": series}
 
 
 class DescentExplorer(SceneExplorer):
@@ -589,10 +591,12 @@ class DescentExplorer(SceneExplorer):
             self._words(run, float(10.0**e), limit_words)
             for run, e in zip(runs, self._exponents, strict=True)
         ]
-        family = pack_runs([_columns(run) for run in runs])
-        family["values"] = [float(10.0**e) for e in self._exponents]
-        family["readouts"] = [readout for readout, _ in words]
-        family["labels"] = [status for _, status in words]
+        family = pack_family(
+            [
+                _stop(run, float(10.0**e), readout, status)
+                for run, e, (readout, status) in zip(runs, self._exponents, words, strict=True)
+            ]
+        )
         self._fit_axes(self._batch.losses, steps)
         self.scene.family = family
         self.scene.frame_step = max(1, math.ceil(steps / 200))
@@ -623,12 +627,8 @@ class DescentExplorer(SceneExplorer):
             steps = self.controls["steps"].value
             self.result = descend(self.surface, self.optimizer(lr), start=self._start, steps=steps)
             readout, status = self._words(self.result, lr)
-            extra = {
-                "value": lr,
-                "columns": {k: float32_bytes(v) for k, v in _columns(self.result).items()},
-                "readout": readout,
-                "label": status,
-            }
+            extra = pack_family([_stop(self.result, lr, readout, status)])
+            extra["value"] = lr
             # a run the loss axis was not fitted to widens it
             if plotting.fit_loss_range(self._loss_ax, self.result.losses):
                 stale = sorted({*stale, 1})

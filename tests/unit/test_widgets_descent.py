@@ -15,6 +15,7 @@ import gdviz
 from gdviz import optimizers
 from gdviz.widgets import DescentExplorer
 from gdviz.widgets.descent import FAMILY_BUDGET, stability_limit
+from gdviz.widgets.scene import payload_bytes, unpack_stop
 
 
 @pytest.fixture
@@ -22,21 +23,12 @@ def explorer():
     return DescentExplorer("quadratic")
 
 
-def _family_run(explorer, stop: int) -> dict[str, np.ndarray]:
-    family = explorer.scene.family
-    offsets = np.frombuffer(family["offsets"], "<i4")
-    return {
-        name: np.frombuffer(column, "<f4")[offsets[stop] : offsets[stop + 1]]
-        for name, column in family["columns"].items()
-    }
-
-
 def _shown(explorer) -> dict[str, np.ndarray]:
     """The columns the browser draws now: the typed run's, or the stop's."""
     scene = explorer.scene
     if scene.extra.get("value") == scene.value:
-        return {k: np.frombuffer(v, "<f4") for k, v in scene.extra["columns"].items()}
-    return _family_run(explorer, scene.stop)
+        return unpack_stop(scene.extra)
+    return unpack_stop(scene.family, scene.stop)
 
 
 def test_the_default_run_and_its_summary(explorer):
@@ -83,7 +75,7 @@ def test_a_typed_step_size_runs_exactly_as_typed(explorer, typed):
     # the handle sits on the nearest stop
     assert scene.stop == int(np.argmin(np.abs(np.log10(explorer.stops / lr))))
     assert explorer.entries["step_size"].value == typed
-    assert explorer.status.value == scene.extra["label"]
+    assert explorer.status.value == scene.extra["labels"][0]
 
 
 def test_the_loss_axis_is_fitted_to_every_stop_so_a_drag_never_changes_it(explorer):
@@ -149,7 +141,7 @@ def test_steps_change_the_runs_and_the_step_axis(explorer):
 def test_long_runs_thin_the_stops_to_keep_the_payload_within_a_few_megabytes():
     explorer = DescentExplorer("quadratic", steps=10_000)
     assert len(explorer.stops) * 10_001 <= FAMILY_BUDGET
-    payload = sum(len(c) for c in explorer.scene.family["columns"].values())
+    payload = payload_bytes(explorer.scene.family)
     assert payload <= 3 * 4 * FAMILY_BUDGET <= 4_000_000
     assert len(explorer.stops) >= 20
     explorer.controls["step_size"].value = explorer.stops[-5]

@@ -1,6 +1,7 @@
 // gdviz explorers in the browser: the picture is drawn from the model's state alone.
-// Static layers are matplotlib PNGs (model "panels"); paths and curves are drawn on a canvas
-// over each PNG from float32 columns (model "family", "extra"). See gdviz/widgets/scene.py.
+// Static layers are matplotlib PNGs (model "panels"); what moves is drawn on a canvas over
+// each PNG from float32 series (model "family", "extra"), as the model's "tracks" say.
+// See gdviz/widgets/scene.py.
 
 const POINT = 100 / 72; // matplotlib points to pixels at the panels' 100 dpi
 
@@ -60,12 +61,13 @@ function circle(ctx, x, y, diameter, fill, edge, edgeWidth) {
   }
 }
 
-// Points 0..upto of a track as pixel pairs; non-finite points are null (a gap).
-function pixels(run, track, map, upto) {
-  const ys = run.columns[track.y];
-  const xs = track.x ? run.columns[track.x] : null;
+// Points 0..upto of a track's chunk as pixel pairs; non-finite points are null (a gap).
+function pixels(shown, track, map, upto) {
+  const ys = shown.series[track.y];
+  const xs = track.x ? shown.series[track.x] : null;
   const out = [];
-  for (let i = 0; i <= upto; i++) {
+  const last = Math.min(upto, ys.length - 1, xs ? xs.length - 1 : Infinity);
+  for (let i = 0; i <= last; i++) {
     const px = map.x(xs ? xs[i] : i);
     const py = map.y(ys[i]);
     out.push(Number.isFinite(px) && Number.isFinite(py) ? [px, py] : null);
@@ -73,7 +75,7 @@ function pixels(run, track, map, upto) {
   return out;
 }
 
-function polyline(ctx, points, colour, width) {
+function polyline(ctx, points, colour, width, dash) {
   ctx.beginPath();
   let open = false;
   for (const p of points) {
@@ -85,29 +87,73 @@ function polyline(ctx, points, colour, width) {
     else ctx.moveTo(p[0], p[1]);
     open = true;
   }
+  ctx.setLineDash(dash || []);
   ctx.lineWidth = width;
   ctx.strokeStyle = colour;
   ctx.lineJoin = "round";
+  ctx.lineCap = "round";
   ctx.stroke();
+  ctx.setLineDash([]);
 }
 
-function drawTrack(ctx, track, run, map, frame) {
-  const points = pixels(run, track, map, frame);
+function arrow(ctx, points, colour, width) {
+  const finite = points.filter((p) => p);
+  if (finite.length < 2) return;
+  const [x0, y0] = finite[0];
+  const [x1, y1] = finite[finite.length - 1];
+  const length = Math.hypot(x1 - x0, y1 - y0);
+  if (length < 1e-9) return;
+  const head = Math.min(4 * width + 6, 0.5 * length);
+  const ux = (x1 - x0) / length;
+  const uy = (y1 - y0) / length;
+  polyline(ctx, [finite[0], [x1 - ux * head * 0.8, y1 - uy * head * 0.8]], colour, width);
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - ux * head - uy * head * 0.45, y1 - uy * head + ux * head * 0.45);
+  ctx.lineTo(x1 - ux * head + uy * head * 0.45, y1 - uy * head - ux * head * 0.45);
+  ctx.closePath();
+  ctx.fillStyle = colour;
+  ctx.fill();
+}
+
+// Every series a track draws holds its whole chunk; "path" and "curve" stop at the frame.
+function drawTrack(ctx, track, shown, map, frame) {
+  if (!shown.series[track.y] || (track.x && !shown.series[track.x])) return;
+  const colour = track.colour;
+  const width = (track.width ?? (track.kind === "path" ? 1.8 : 2)) * POINT;
+  const upto = track.kind === "path" || track.kind === "curve" ? frame : Infinity;
+  const points = pixels(shown, track, map, upto);
+  ctx.globalAlpha = track.alpha ?? 1;
+  if (track.halo && track.kind !== "points" && track.kind !== "marker") {
+    if (track.kind === "arrow") arrow(ctx, points, "white", width + 3 * POINT);
+    else polyline(ctx, points, "white", width + 3 * POINT, track.dash);
+  }
   if (track.kind === "path") {
-    polyline(ctx, points, track.colour, 1.8 * POINT);
-    for (const p of points) if (p) circle(ctx, p[0], p[1], 3.5 * POINT, track.colour);
+    polyline(ctx, points, colour, width, track.dash);
+    for (const p of points) if (p) circle(ctx, p[0], p[1], 3.5 * POINT, colour);
     const finite = points.filter((p) => p);
     if (finite.length) {
       const first = finite[0];
       const last = finite[finite.length - 1];
-      circle(ctx, first[0], first[1], 10 * POINT, "white", track.colour, 1.5 * POINT);
-      circle(ctx, last[0], last[1], 11 * POINT, track.colour, "black", 1 * POINT);
+      circle(ctx, first[0], first[1], 10 * POINT, "white", colour, 1.5 * POINT);
+      circle(ctx, last[0], last[1], 11 * POINT, colour, "black", 1 * POINT);
     }
-  } else {
-    polyline(ctx, points, track.colour, 2 * POINT);
+  } else if (track.kind === "curve") {
+    polyline(ctx, points, colour, width, track.dash);
     const p = points[points.length - 1];
-    if (p) circle(ctx, p[0], p[1], 9 * POINT, track.colour, "black", 1 * POINT);
+    if (p) circle(ctx, p[0], p[1], 9 * POINT, colour, "black", 1 * POINT);
+  } else if (track.kind === "line") {
+    polyline(ctx, points, colour, width, track.dash);
+  } else if (track.kind === "points") {
+    const size = (track.size ?? 4) * POINT;
+    for (const p of points) if (p) circle(ctx, p[0], p[1], size, colour);
+  } else if (track.kind === "arrow") {
+    arrow(ctx, points, colour, width);
+  } else if (track.kind === "marker") {
+    const at = points[Math.min(frame, points.length - 1)];
+    if (at) circle(ctx, at[0], at[1], (track.size ?? 9) * POINT, colour, "black", 1 * POINT);
   }
+  ctx.globalAlpha = 1;
 }
 
 // One panel's moving parts at ``scale`` canvas pixels per PNG pixel, from the state only.
@@ -119,9 +165,9 @@ function drawPanel(ctx, panel, index, state, scale) {
   ctx.rect(left, top, width, height);
   ctx.clip();
   const map = mapping(panel.axes);
-  if (state.run) {
+  if (state.shown) {
     for (const track of state.tracks) {
-      if (track.panel === index) drawTrack(ctx, track, state.run, map, state.frame);
+      if (track.panel === index) drawTrack(ctx, track, state, map, state.frame);
     }
   }
   ctx.restore();
@@ -178,8 +224,14 @@ function render({ model, el }) {
   const save = button("Save picture", "gdviz-save", "download a PNG of what is shown");
   player.append(play, back, frameRange, forward, frameText, reset, save);
 
+  if (slider.player === false) {
+    // no steps to play: Reset and Save picture stay, on the main slider's row
+    main.append(reset, save);
+    player.hidden = true;
+  }
+  const html = element("div", "gdviz-html");
   const status = element("div", "gdviz-status");
-  el.append(main, panels, player, status);
+  el.append(main, panels, player, status, html);
 
   // ---- state -------------------------------------------------------------------
   let views = []; // per panel: { panel, img, canvas }
@@ -187,55 +239,58 @@ function render({ model, el }) {
   let extra = null;
   let playing = false;
 
-  function decodeFamily() {
-    const f = model.get("family");
-    if (!f || !f.count) return null;
-    const columns = {};
-    for (const [key, view] of Object.entries(f.columns)) columns[key] = floats(view);
-    return { ...f, offsets: ints(f.offsets), columns };
-  }
-
-  function decodeExtra() {
-    const x = model.get("extra");
-    if (!x || x.value === undefined) return null;
-    const columns = {};
-    for (const [key, view] of Object.entries(x.columns)) columns[key] = floats(view);
-    const length = Object.values(columns)[0]?.length ?? 0;
-    return { ...x, columns, length };
-  }
-
-  // The run shown: the extra one if it is for the current value, else the stop's.
-  function current() {
-    const value = model.get("value");
-    if (extra && extra.value === value) {
-      return { run: extra, label: extra.label, readout: extra.readout, exact: true };
+  // A packed family (gdviz.widgets.scene.pack_family): its buffers as typed arrays.
+  function decode(packed) {
+    if (!packed || !packed.count) return null;
+    const series = {};
+    for (const [name, s] of Object.entries(packed.series)) {
+      series[name] = {
+        data: floats(s.data),
+        offsets: ints(s.offsets),
+        first: s.per === "frame" ? ints(s.first) : null,
+      };
     }
-    if (!family) return { run: null, label: "", readout: "", exact: false };
-    const stop = Math.min(Math.max(model.get("stop"), 0), family.count - 1);
-    const start = family.offsets[stop];
-    const end = family.offsets[stop + 1];
-    const columns = {};
-    for (const [key, column] of Object.entries(family.columns)) {
-      columns[key] = column.subarray(start, end);
+    return { ...packed, frames: ints(packed.frames), series };
+  }
+
+  // Stop ``stop`` of a decoded family at ``frame``: each series' chunk, and the stop's words.
+  function pick(decoded, stop, frame) {
+    const last = decoded.frames[stop];
+    const f = Math.min(Math.max(frame, 0), last);
+    const series = {};
+    for (const [name, s] of Object.entries(decoded.series)) {
+      const chunk = s.first ? s.first[stop] + f : stop;
+      series[name] = s.data.subarray(s.offsets[chunk], s.offsets[chunk + 1]);
     }
     return {
-      run: { columns, length: end - start },
-      label: family.labels[stop],
-      readout: family.readouts[stop],
-      exact: false,
+      series,
+      last,
+      frame: f,
+      label: decoded.labels[stop],
+      readout: decoded.readouts[stop],
+      html: decoded.html ? decoded.html[stop] : "",
+      frameText: decoded.frame_texts ? decoded.frame_texts[stop][f] : null,
     };
   }
 
+  // What is shown: the extra stop if it is for the current value, else the slider's stop.
   function state() {
-    const shown = current();
-    const last = shown.run ? shown.run.length - 1 : 0;
-    const frame = Math.min(Math.max(model.get("frame"), 0), Math.max(last, 0));
-    return { ...shown, last, frame, tracks: model.get("tracks") };
+    const frame = model.get("frame");
+    const tracks = model.get("tracks");
+    if (extra && extra.value === model.get("value")) {
+      return { ...pick(extra, 0, frame), shown: true, exact: true, tracks };
+    }
+    if (!family) {
+      return { series: {}, last: 0, frame: 0, label: "", readout: "", html: "", shown: false, tracks };
+    }
+    const stop = Math.min(Math.max(model.get("stop"), 0), family.count - 1);
+    return { ...pick(family, stop, frame), shown: true, exact: false, tracks };
   }
 
-  function frameLoss(s) {
-    const losses = s.run?.columns.loss;
-    if (!losses || !losses.length) return "";
+  function frameWords(s) {
+    if (s.frameText !== null && s.frameText !== undefined) return s.frameText;
+    const losses = s.series.loss;
+    if (!losses || losses.length !== s.last + 1) return "";
     return `step ${s.frame} of ${s.last}: loss ${formatValue(losses[s.frame], false)}`;
   }
 
@@ -257,8 +312,12 @@ function render({ model, el }) {
     readout.textContent = s.readout;
     frameRange.max = String(Math.max(s.last, 0));
     frameRange.value = String(s.frame);
-    frameText.textContent = frameLoss(s);
+    frameText.textContent = frameWords(s);
     status.textContent = s.label;
+    if (html.dataset.shown !== s.html) {
+      html.innerHTML = s.html; // written by the kernel, which escapes what it embeds
+      html.dataset.shown = s.html;
+    }
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
     el.dataset.value = String(model.get("value"));
     el.dataset.frame = String(s.frame);
@@ -334,10 +393,9 @@ function render({ model, el }) {
   function setStop(stop) {
     if (!family) return;
     const i = Math.min(Math.max(stop, 0), family.count - 1);
-    const length = family.offsets[i + 1] - family.offsets[i];
     model.set("stop", i);
     model.set("value", family.values[i]);
-    model.set("frame", length - 1);
+    model.set("frame", family.frames[i]);
     model.save_changes();
     schedule();
   }
@@ -440,13 +498,13 @@ function render({ model, el }) {
 
   // ---- the kernel's changes -----------------------------------------------------
   const refamily = () => {
-    family = decodeFamily();
+    family = decode(model.get("family"));
     schedule();
   };
   model.on("change:panels", buildPanels);
   model.on("change:family", refamily);
   model.on("change:extra", () => {
-    extra = decodeExtra();
+    extra = decode(model.get("extra"));
     schedule();
   });
   for (const key of ["value", "stop", "frame", "tracks"]) {
@@ -456,8 +514,8 @@ function render({ model, el }) {
     if (message.event === "refresh") schedule();
   });
 
-  family = decodeFamily();
-  extra = decodeExtra();
+  family = decode(model.get("family"));
+  extra = decode(model.get("extra"));
   buildPanels();
   return () => {
     playing = false;
