@@ -254,6 +254,10 @@ class SceneExplorer(widgets.VBox):
 
     # pictures -----------------------------------------------------------------------
 
+    picture_width: int | None = None
+    """The static picture's panels wrap into rows at most this many pixels wide, as the
+    browser wraps them in a narrow output area; None keeps them side by side."""
+
     def draw_static_picture(self) -> None:
         """Put the current state on the figures' moving artists (subclasses do)."""
 
@@ -269,17 +273,32 @@ class SceneExplorer(widgets.VBox):
         finally:
             for artist in self._static_only:
                 artist.set_visible(False)
-        picture = PILImage.new(
-            "RGB", (sum(i.width for i in images), max(i.height for i in images)), "white"
-        )
-        left = 0
+        # rows of panels, each as wide as picture_width allows (one row when it is None)
+        rows: list[list[PILImage.Image]] = [[]]
         for image in images:
-            picture.paste(image, (left, 0))
-            left += image.width
+            width = sum(i.width for i in rows[-1]) + image.width
+            if rows[-1] and self.picture_width is not None and width > self.picture_width:
+                rows.append([])
+            rows[-1].append(image)
+        picture = PILImage.new(
+            "RGB",
+            (
+                max(sum(i.width for i in row) for row in rows),
+                sum(max(i.height for i in row) for row in rows),
+            ),
+            "white",
+        )
+        top = 0
+        for row in rows:
+            left = 0
+            for image in row:
+                picture.paste(image, (left, top))
+                left += image.width
+            top += max(i.height for i in row)
         return picture
 
     def png(self) -> bytes:
-        """A PNG of what the explorer shows, panels side by side, rendered by matplotlib."""
+        """A PNG of what the explorer shows, panels side by side (see :attr:`picture_width`)."""
         with io.BytesIO() as out:
             self._picture().save(out, format="png")
             return out.getvalue()
