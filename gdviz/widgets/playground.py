@@ -54,8 +54,9 @@ class Playground(widgets.VBox):
     tab : str
         The tab open at the start, one of :data:`TABS`.
     backend : {"ipympl", "inline"}, optional
-        For the explorers still drawn by matplotlib in the kernel (mini-batches, race);
-        see :func:`gdviz.widgets.base.choose_backend`. The Surfaces tab draws in the browser.
+        For the explorer still drawn by matplotlib in the kernel (the race); see
+        :func:`gdviz.widgets.base.choose_backend`. The Surfaces and Mini-batches tabs draw
+        in the browser.
 
     Attributes
     ----------
@@ -72,7 +73,7 @@ class Playground(widgets.VBox):
         self.backend = choose_backend(backend)
         self._factories: dict[str, Callable[[], Explorer | SceneExplorer]] = {
             "surfaces": lambda: DescentExplorer(surface),  # drawn in the browser: no backend
-            "minibatch": lambda: MinibatchExplorer(backend=self.backend),
+            "minibatch": MinibatchExplorer,  # drawn in the browser: no backend
             "race": lambda: OptimizerRace(surface, backend=self.backend),
         }
         self._explorers: dict[str, Explorer | SceneExplorer] = {}

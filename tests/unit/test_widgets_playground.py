@@ -152,7 +152,7 @@ def test_the_mimebundle_has_the_open_tabs_picture_and_the_summary():
 
 def test_it_works_with_the_ipympl_canvas_too():
     playground = Playground(backend="ipympl")
-    assert playground.explorer("minibatch").view.backend == "ipympl"
+    assert playground.explorer("race").view.backend == "ipympl"
     explorer = playground.explorer("surfaces")  # drawn in the browser whatever the backend
     explorer.controls["step_size"].value = 0.05
     assert explorer.result.optimizer == "GradientDescent(lr=0.05)"
