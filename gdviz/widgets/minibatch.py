@@ -604,9 +604,10 @@ class MinibatchExplorer(SceneExplorer):
             outcome = f"diverged at step {run.diverged_at}"
         else:
             outcome = f"loss {run.losses[0]:.3g} → {run.losses[-1]:.3g} in {run.steps} steps"
+        mini = f"Mini-batch, B = {run.batch_size}: {outcome}"
         if full.diverged:
-            return f"Mini-batch: {outcome}; full batch: diverged at step {full.diverged_at}."
-        return f"Mini-batch: {outcome}; full batch: → {full.losses[-1]:.3g}."
+            return f"{mini}; full batch: diverged at step {full.diverged_at}."
+        return f"{mini}; full batch: → {full.losses[-1]:.3g}."
 
     # changes --------------------------------------------------------------------------
 
@@ -638,6 +639,7 @@ class MinibatchExplorer(SceneExplorer):
                 self._runs[batch_size] = self._run_batch_size(batch_size)
                 self._stops[batch_size] = self._stop(self._runs[batch_size])
             extra = pack_family([self._stops[batch_size]])
+            extra["value"] = float(batch_size)  # the browser shows it while this is the value
         self._shown = self._runs[batch_size]
         self.result = self._shown.run
         self.status.value = self._status(self.result)

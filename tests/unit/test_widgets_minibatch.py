@@ -36,7 +36,7 @@ def _shown(explorer, frame=None) -> dict[str, np.ndarray]:
     """The series the browser draws now: the typed stop's, or the slider's stop's."""
     scene = explorer.scene
     frame = scene.frame if frame is None else frame
-    if scene.extra.get("values") == [scene.value]:
+    if scene.extra.get("value") == scene.value:
         return unpack_stop(scene.extra, 0, frame)
     return unpack_stop(scene.family, scene.stop, frame)
 
@@ -92,12 +92,13 @@ def test_a_batch_size_typed_between_stops_is_run_exactly(explorer, typed):
     )
     np.testing.assert_array_equal(explorer.result.points, expected.points)
     scene = explorer.scene
-    assert scene.value == size and scene.extra["values"] == [size]
+    assert scene.value == size and scene.extra["value"] == size
     np.testing.assert_allclose(_shown(explorer)["w"], expected.points[:, 0], rtol=1e-6)
     # the handle sits on the nearest stop (on a log scale)
     assert scene.stop == int(np.argmin(np.abs(np.log2(np.array(batch_sizes(1024)) / size))))
     assert explorer.entries["batch_size"].value == typed
     assert explorer.status.value == scene.extra["labels"][0]
+    assert scene.extra["readouts"][0].startswith(f"{size:,} of 1,024 examples a step")
     assert explorer.summary().startswith(f"MinibatchExplorer: batch size {size}, ")
 
 
