@@ -47,7 +47,7 @@ _JS_PICTURE = """async (ex) => {
     canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
     sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
     layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
-    entry: ex.querySelector('input.gdviz-entry-step_size').value,
+    entry: ex.querySelector('.gdviz-scene input.gdviz-entry').value,  // the main slider's
     status: ex.querySelector('.gdviz-status').textContent,
     value: ex.querySelector('.gdviz-scene').dataset.value,
     frame: ex.querySelector('.gdviz-scene').dataset.frame,
@@ -207,9 +207,9 @@ def test_a_typed_step_size_is_run_exactly_as_typed(lab):
     lab.screenshot("scene-typed-0.1995")
 
 
-def _fits(page, explorer, what: str) -> dict:
+def _fits(page, explorer, what: str, control: str = "step_size") -> dict:
     """The explorer is within its output area; its slider and first panel fit the viewport."""
-    slider = explorer.locator("input.gdviz-control-step_size")
+    slider = explorer.locator(f"input.gdviz-control-{control}")
     # scroll as a student would (the wheel), until the control is near the top
     slider.scroll_into_view_if_needed()
     width, height = page.viewport_size["width"], page.viewport_size["height"]
@@ -222,16 +222,17 @@ def _fits(page, explorer, what: str) -> dict:
         page.wait_for_timeout(250)
     page.wait_for_timeout(300)
     box = explorer.evaluate(
-        """(ex) => {
+        """(ex, control) => {
           const rect = (el) => el.getBoundingClientRect().toJSON();
           const area = ex.closest('.jp-OutputArea-output, .jp-OutputArea-child') || ex.parentElement;
           return {
             explorer: rect(ex), area: rect(area), scrollWidth: ex.scrollWidth,
-            slider: rect(ex.querySelector('input.gdviz-control-step_size')),
+            slider: rect(ex.querySelector(`input.gdviz-control-${control}`)),
             panel: rect(ex.querySelector('.gdviz-panel-0')),
             viewport: [window.innerWidth, window.innerHeight],
           };
-        }"""
+        }""",
+        control,
     )
     width, height = box["viewport"]
     assert box["explorer"]["width"] <= box["area"]["width"] + 0.5, (what, box)
