@@ -55,7 +55,7 @@ MAIN_CONTROLS = {
     "DirectionExplorer": Main("angle", "linear"),
     "FiniteDifferenceExplorer": Main("h", "log"),
     "DescentExplorer": Main("step_size", "scene"),
-    "MinibatchExplorer": Main("step_size", "log"),
+    "MinibatchExplorer": Main("batch_size", "scene"),
     "OptimizerRace": Main("gd.lr", "log"),
 }
 # What a container shows at first (the playground opens on its first tab), and the tabs
