@@ -323,11 +323,11 @@ def test_save_gif_refuses_a_bad_frame_rate(tmp_path):
 def test_save_gif_of_an_explorer_on_the_old_base_restores_its_frame(tmp_path):
     from PIL import Image
 
-    from gdviz.widgets import MinibatchExplorer
+    from gdviz.widgets import OptimizerRace  # the last explorer with frames on the old base
 
-    explorer = MinibatchExplorer(backend="inline")
+    explorer = OptimizerRace(backend="inline")
     last = explorer.controls["frame"].max
     explorer.controls["frame"].value = 3
-    with Image.open(explorer.save_gif(tmp_path / "batches.gif", max_frames=4)) as gif:
+    with Image.open(explorer.save_gif(tmp_path / "race.gif", max_frames=4)) as gif:
         assert gif.format == "GIF" and gif.n_frames == min(4, last + 1)
     assert explorer.controls["frame"].value == 3
