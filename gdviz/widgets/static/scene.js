@@ -467,24 +467,29 @@ function render({ model, el }) {
     model.send({ event: "reset" });
   });
   save.addEventListener("click", () => {
-    // what is shown, at the PNGs' own resolution, panels side by side
+    // what is shown, at the PNGs' own resolution, the panels placed as the page places
+    // them (side by side, or wrapped into rows in a narrow output area)
     const s = state();
-    const width = views.reduce((sum, view) => sum + view.panel.width, 0);
-    const height = Math.max(...views.map((view) => view.panel.height));
+    const origin = panels.getBoundingClientRect();
+    const places = views.map((view) => {
+      const rect = view.img.getBoundingClientRect();
+      const scale = rect.width > 0 ? view.panel.width / rect.width : 1;
+      return [(rect.left - origin.left) * scale, (rect.top - origin.top) * scale];
+    });
+    const width = Math.round(Math.max(...views.map((v, i) => places[i][0] + v.panel.width)));
+    const height = Math.round(Math.max(...views.map((v, i) => places[i][1] + v.panel.height)));
     const picture = document.createElement("canvas");
     picture.width = width;
     picture.height = height;
     const ctx = picture.getContext("2d");
     ctx.fillStyle = "white";
     ctx.fillRect(0, 0, width, height);
-    let left = 0;
     views.forEach((view, index) => {
       ctx.save();
-      ctx.translate(left, 0);
+      ctx.translate(Math.round(places[index][0]), Math.round(places[index][1]));
       ctx.drawImage(view.img, 0, 0, view.panel.width, view.panel.height);
       drawPanel(ctx, view.panel, index, s, 1);
       ctx.restore();
-      left += view.panel.width;
     });
     picture.toBlob((blob) => {
       const link = document.createElement("a");
