@@ -355,8 +355,9 @@ class MinibatchExplorer(SceneExplorer):
                 linestyle="none",
             )  # fmt: skip
             self._batch_step = FancyArrowPatch(
-                (0, 0), (0, 0), arrowstyle="-|>", mutation_scale=18, color="black", linewidth=2
-            )
+                (0, 0), (0, 0), arrowstyle="-|>", mutation_scale=18, color="black", linewidth=2,
+                zorder=3,  # over the current point, as the browser draws it
+            )  # fmt: skip
             ax.add_patch(self._batch_step)
             self._star(ax)
             ax.set_title("Loss on this step's batch")
@@ -453,11 +454,12 @@ class MinibatchExplorer(SceneExplorer):
             {"panel": 2, "kind": "line", "x": "fit_x", "y": "mini_fit", "colour": MINI_COLOR},
             {"panel": 3, "kind": "line", "x": "ring_of_batch_w", "y": "ring_of_batch_b",
              "colour": MINI_COLOR, "width": 2},
-            {"panel": 3, "kind": "arrow", "x": "step_w", "y": "step_b", "colour": "#000000",
-             "width": 2},
             {"panel": 3, "kind": "marker", "x": "batch_min_w", "y": "batch_min_b",
              "colour": "#FFFFFF", "size": 11},
             {"panel": 3, "kind": "marker", "x": "w", "y": "b", "colour": MINI_COLOR, "size": 9},
+            # over the point it starts from, or a short step would hide under it
+            {"panel": 3, "kind": "arrow", "x": "step_w", "y": "step_b", "colour": "#000000",
+             "width": 2, "halo": True},
             {"panel": 4, "kind": "curve", "x": full_x, "y": "full_loss", "colour": FULL_COLOR,
              "dash": [6, 4]},
             {"panel": 4, "kind": "curve", "x": mini_x, "y": "loss", "colour": MINI_COLOR},
