@@ -478,6 +478,7 @@ class MinibatchExplorer(SceneExplorer):
 
     @property
     def step_size(self) -> float:
+        """The step size of both runs."""
         return float(self.controls["step_size"].value)
 
     @property
@@ -540,7 +541,7 @@ class MinibatchExplorer(SceneExplorer):
         # the step from here: what the run did with this batch's gradient
         step_to = points - self.step_size * run.grads[at]
         excess, full_excess = run.losses - self._best_loss, full.losses - self._best_loss
-        full_seen = n * np.arange(len(full.losses), dtype=float)  # no place for 0 on a log axis
+        full_seen = n * np.arange(len(full.losses), dtype=float)
         texts = []
         spreads = [cloud.spread for cloud in clouds]
         for t, spread in enumerate(spreads):
@@ -565,6 +566,7 @@ class MinibatchExplorer(SceneExplorer):
                 "w": run.points[:, 0],
                 "b": run.points[:, 1],
                 "loss": excess,
+                # no place for 0 examples on a log axis
                 "seen": np.where(run.examples_seen > 0, run.examples_seen, np.nan).astype(float),
                 "full_w": full.points[:, 0],
                 "full_b": full.points[:, 1],
@@ -621,7 +623,6 @@ class MinibatchExplorer(SceneExplorer):
         self._runs = {size: self._run_batch_size(size) for size in self._sizes}
         self._stops = {size: self._stop(self._runs[size]) for size in self._sizes}
         self.scene.family = pack_family([self._stops[size] for size in self._sizes])
-        self.scene.tracks = self._tracks()
         if self._loss_axis != (self.controls["x_axis"].value, steps):
             self._show_x_axis()
         self._show(shown)
