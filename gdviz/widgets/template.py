@@ -332,7 +332,7 @@ def write_gif(explorer, picture: Callable[[], PILImage.Image], path, *, fps: int
     Parameters
     ----------
     explorer
-        An explorer with a ``"frame"`` control (either explorer base).
+        An explorer with a ``"frame"`` control.
     picture : callable
         Returns the explorer's current picture as a PIL image.
     path : str or Path

@@ -18,8 +18,6 @@ import re
 
 from nbformat.v4 import new_code_cell, new_notebook
 
-from .conftest import Lab
-
 WAIT = 30_000
 
 FRESH_LIKE = """\
@@ -188,58 +186,3 @@ def test_finite_difference_pictures_depend_on_the_state_only(lab):
     _agree(shown)
     assert shown == started
     assert lab.problems() == []
-
-
-def test_the_lab_fits_a_laptop_with_the_file_browser_open(browser, lab_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    try:
-        lab = Lab(page=page, server=lab_server)
-        notebook = _notebook(
-            "from gdviz.widgets import FiniteDifferenceExplorer\n"
-            "lab = FiniteDifferenceExplorer()\nlab"
-        )
-        lab.open(lab.server.add_notebook(notebook, "fd-fit.ipynb"))
-        assert page.locator(".jp-FileBrowser").first.is_visible(), "the file browser is closed"
-        lab.run_all_and_wait()
-        assert lab.problems() == []
-        explorer = lab.panel.locator(".gdviz-explorer").first
-        explorer.locator(".gdviz-panel-1 canvas").wait_for(state="visible", timeout=WAIT)
-        slider = explorer.locator("input.gdviz-control-h")
-        slider.scroll_into_view_if_needed()
-        page.mouse.move(900, 400)
-        top = slider.evaluate("(el) => el.getBoundingClientRect().top")
-        page.mouse.wheel(0, top - 110)
-        page.wait_for_timeout(500)
-        box = explorer.evaluate(
-            """(ex) => {
-              const rect = (el) => el.getBoundingClientRect().toJSON();
-              const area = ex.closest('.jp-OutputArea-output') || ex.parentElement;
-              return {
-                explorer: rect(ex), area: rect(area), scrollWidth: ex.scrollWidth,
-                slider: rect(ex.querySelector('input.gdviz-control-h')),
-                panels: [...ex.querySelectorAll('.gdviz-panel')].map(rect),
-                rows: [...ex.querySelectorAll('.widget-hbox, .gdviz-row')]
-                  .map((row) => [row.scrollWidth, row.clientWidth]),
-                viewport: [window.innerWidth, window.innerHeight],
-              };
-            }"""
-        )
-        lab.screenshot("scene-fd-fit-lab-1366x768")
-        explorer.evaluate("(el) => el.scrollIntoView()")  # its controls, for the eye
-        page.wait_for_timeout(300)
-        lab.screenshot("scene-fd-controls-1366x768")
-        print(f"\nfinite-difference lab at 1366×768: output area {box['area']['width']:.0f} px")
-        assert box["explorer"]["width"] <= box["area"]["width"] + 0.5, box
-        assert box["scrollWidth"] <= box["explorer"]["width"] + 0.5, box
-        assert all(scroll <= client + 1 for scroll, client in box["rows"]), box["rows"]
-        first, second, _ = box["panels"]
-        assert first["top"] == second["top"], "the first two panels do not share a row"
-        assert second["right"] <= box["area"]["right"] + 0.5, box
-        width, height = box["viewport"]
-        for part, rect in (("slider", box["slider"]), ("first panel", first)):
-            inside = 0 <= rect["top"] and rect["bottom"] <= height
-            assert inside and 0 <= rect["left"] and rect["right"] <= width, (part, box)
-    finally:
-        context.close()
-        lab_server.shutdown_kernels()

@@ -17,9 +17,10 @@ function ints(view) {
   return new Int32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 }
 
-// The number as a student reads it: three digits for a stop, every digit typed otherwise.
+// The number as a student reads it: three digits for a stop, every digit typed otherwise;
+// a whole number whole (a batch size of 1024 is not "1020").
 export function formatValue(value, exact) {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(exact ? 6 : 3)));
 }
 
