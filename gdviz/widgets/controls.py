@@ -238,7 +238,7 @@ def set_log_slider(
 
     Examples
     --------
-    >>> >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
+    >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
     >>> set_log_slider(slider, 0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
     >>> round(10**slider.min, 4), round(10**slider.max, 4), slider.step
     (0.0252, 1.0024, 0.1)
