@@ -12,7 +12,7 @@ Examples
 Path(100 steps of GradientDescent(lr=0.1) on quadratic: loss 2.38 → 7.94e-10)
 """
 
-from . import batches, datasets, noise, optimizers, problems, surfaces, validation
+from . import batches, datasets, noise, optimizers, problems, stability, surfaces, validation
 from .gradients import GradientCheck, gradient_check, numerical_gradient, relative_error
 from .runs import DescentPath, Path, descend, minibatch_descend
 from .surfaces import Surface
@@ -32,6 +32,7 @@ __all__ = [
     "optimizers",
     "problems",
     "relative_error",
+    "stability",
     "surfaces",
     "validation",
 ]

@@ -1,18 +1,18 @@
 """Is this Jupyter ready for the lessons? One call says what is installed and what is missing.
 
 The lessons need numpy and matplotlib for the numbers and figures, ipywidgets for the
-sliders and ipympl for figures that redraw in place. Each of the last two has a kernel
+sliders and anywidget for the explorers' pictures, drawn in the browser. Each of the last two has a kernel
 side (a Python package) and a browser side (a JupyterLab extension); both must be there,
 in versions that fit together, and JupyterLab must have been restarted after installing.
 
 Examples
 --------
 >>> versions = {"python": "3.11.9", "gdviz": "0.1.0", "numpy": "2.4.6", "matplotlib": "3.11.2",
-...             "ipywidgets": "8.1.9", "ipympl": "0.10.0", "jupyterlab_widgets": "3.0.17"}
+...             "ipywidgets": "8.1.9", "anywidget": "0.11.0", "jupyterlab_widgets": "3.0.17"}
 >>> check_environment(versions=versions, in_kernel=True, extensions=set(LAB_EXTENSIONS.values()))
-Ready: the lessons can run here (Python 3.11.9, gdviz 0.1.0, numpy 2.4.6, matplotlib 3.11.2, ipywidgets 8.1.9, ipympl 0.10.0), running in a Jupyter kernel.
->>> print(check_environment(versions={**versions, "ipympl": None}, in_kernel=True).message)
-missing: ipympl (figures that redraw in place). Fix: in a terminal, in the gdviz folder, run `make lab` (see the README), or run `%pip install "ipympl>=0.9.4"` in a cell of this notebook; then restart JupyterLab itself (not only the kernel) and reload this page.
+Ready: the lessons can run here (Python 3.11.9, gdviz 0.1.0, numpy 2.4.6, matplotlib 3.11.2, ipywidgets 8.1.9, anywidget 0.11.0), running in a Jupyter kernel.
+>>> print(check_environment(versions={**versions, "anywidget": None}, in_kernel=True).message)
+missing: anywidget (the explorers, drawn in the browser). Fix: in a terminal, in the gdviz folder, run `make lab` (see the README), or run `%pip install "anywidget>=0.11"` in a cell of this notebook; then restart JupyterLab itself (not only the kernel) and reload this page.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ REQUIREMENTS = (
     ("numpy", "2.0", "the numbers"),
     ("matplotlib", "3.9", "the figures"),
     ("ipywidgets", "8.1", "sliders and buttons"),
-    ("ipympl", "0.9.4", "figures that redraw in place"),
+    ("anywidget", "0.11", "the explorers, drawn in the browser"),
 )
 """What the lessons need, as in pyproject.toml."""
 
@@ -39,7 +39,7 @@ PYTHON_MINIMUM = "3.11"
 
 LAB_EXTENSIONS = {
     "ipywidgets": "@jupyter-widgets/jupyterlab-manager",
-    "ipympl": "jupyter-matplotlib",
+    "anywidget": "anywidget",
 }
 """The browser side of each widget package: its JupyterLab extension's folder name."""
 

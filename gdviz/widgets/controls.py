@@ -15,32 +15,113 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from traitlets import validate
+
+from ..stability import STOPS_PER_DECADE
+from ..validation import Options, check_number, check_whole
+
+
+class _CheckedNumber(traitlets.TraitType):
+    """A slider's value: a real number (or a whole one), never a bool, a string, None or NaN.
+
+    ipywidgets' own ``CFloat``/``CInt`` would turn ``True`` into 1, ``"0.1"`` into 0.1 and
+    2.5 into 2 without a word; this refuses them with the message of
+    :mod:`gdviz.validation`, naming the slider (a ``TypeError`` for a wrong type, a
+    ``ValueError`` for NaN or infinity).
+    """
+
+    def __init__(self, *, whole: bool, **kwargs) -> None:
+        self.whole = whole
+        super().__init__(default_value=0 if whole else 0.0, **kwargs)
+
+    def validate(self, obj, value):
+        name = getattr(obj, "description", "") or "value"
+        return check_whole(name, value) if self.whole else check_number(name, value)
 
 
 class _ReportsClamping:
-    """Mixin for bounded widgets: tell ``on_clamp(requested, used)`` when a value is clamped."""
+    """Mixin for sliders: refuse a value that is not a number, clamp one outside the range and
+    tell ``on_clamp(requested, used)``."""
 
     on_clamp: Callable | None = None
 
+    def bounds(self) -> tuple[float, float]:
+        """The smallest and largest value (a log slider's min and max are exponents)."""
+        return self.min, self.max
+
+    # replaces ipywidgets' clamp of the same name (the one validator traitlets keeps for
+    # "value"), so that a clamped value is reported
     @validate("value")
     def _validate_value(self, proposal):
-        used = super()._validate_value(proposal)
+        low, high = self.bounds()
+        used = min(max(proposal["value"], low), high)
         if used != proposal["value"] and self.on_clamp is not None:
             self.on_clamp(proposal["value"], used)
         return used
 
 
 class ClampingFloatLogSlider(_ReportsClamping, widgets.FloatLogSlider):
-    """A ``FloatLogSlider`` that reports values clamped to its range."""
+    """A ``FloatLogSlider`` that refuses non-numbers and reports values clamped to its range."""
+
+    value = _CheckedNumber(whole=False).tag(sync=True)
+
+    def bounds(self) -> tuple[float, float]:
+        return self.base**self.min, self.base**self.max
 
 
 class ClampingFloatSlider(_ReportsClamping, widgets.FloatSlider):
-    """A ``FloatSlider`` that reports values clamped to its range."""
+    """A ``FloatSlider`` that refuses non-numbers and reports values clamped to its range."""
+
+    value = _CheckedNumber(whole=False).tag(sync=True)
 
 
 class ClampingIntSlider(_ReportsClamping, widgets.IntSlider):
-    """An ``IntSlider`` that reports values clamped to its range."""
+    """An ``IntSlider`` that refuses non-whole numbers and reports values clamped to its range."""
+
+    value = _CheckedNumber(whole=True).tag(sync=True)
+
+
+class _Selected(traitlets.Any):
+    allow_none = False  # traitlets' Any takes None without asking the validator
+
+
+class Choice(widgets.Dropdown):
+    """A ``Dropdown`` whose value must be one of its options (ipywidgets' allows None).
+
+    Examples
+    --------
+    >>> surface = Choice(options=["quadratic", "rosenbrock"], description="surface")
+    >>> surface.value = None
+    Traceback (most recent call last):
+    ...
+    TypeError: surface must be one of: 'quadratic', 'rosenbrock'; got None (a NoneType)
+    """
+
+    value = _Selected().tag(sync=True)
+
+    # replaces ipywidgets' check of the same name, which lets None through (no selection)
+    @validate("value")
+    def _validate_value(self, proposal):
+        values = [o[1] if isinstance(o, tuple) else o for o in self.options]
+        Options(values).check(self.description or "value", proposal["value"])
+        return proposal["value"]
+
+
+class ChoiceButtons(widgets.ToggleButtons):
+    """``ToggleButtons`` whose value must be one of their options, as :class:`Choice`.
+
+    Examples
+    --------
+    >>> method = ChoiceButtons(options=["forward", "central"], description="check with")
+    >>> method.value = None
+    Traceback (most recent call last):
+    ...
+    TypeError: check with must be one of: 'forward', 'central'; got None (a NoneType)
+    """
+
+    value = _Selected().tag(sync=True)
+    _validate_value = Choice._validate_value
 
 
 _SLIDER_LAYOUT = {"width": "22em"}
@@ -139,6 +220,38 @@ def int_slider(
         layout=_SLIDER_LAYOUT,
         style=_SLIDER_STYLE,
     )
+
+
+def set_log_slider(
+    slider,
+    low: float,
+    high: float,
+    value: float,
+    *,
+    stops_per_decade: float = STOPS_PER_DECADE,
+    anchor: float = 0.0,
+) -> None:
+    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``.
+
+    The stops are the exponents ``anchor + k / stops_per_decade`` for whole ``k``: with
+    ``anchor = log10(limit)`` the stability limit is one of them.
+
+    Examples
+    --------
+    >>> >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
+    >>> set_log_slider(slider, 0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
+    >>> round(10**slider.min, 4), round(10**slider.max, 4), slider.step
+    (0.0252, 1.0024, 0.1)
+    """
+    low, high = min(low, value), max(high, value)
+    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
+    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
+    exponents = (anchor + first / stops_per_decade, anchor + last / stops_per_decade)
+    # widen first, so that neither bound is ever set past the other or the value
+    slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
+    slider.step = 1 / stops_per_decade
+    slider.value = value
+    slider.min, slider.max = exponents
 
 
 def _format_number(value) -> str:

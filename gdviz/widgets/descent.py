@@ -23,24 +23,28 @@ Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Sequence
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
 from .. import optimizers, plotting, surfaces
 from ..plotting import move_to_emptiest_corner
 from ..runs import Path, descend
+from ..stability import (
+    has_constant_curvature,
+    largest_curvature,
+    snap,
+    stability_limit,
+    step_size_range,
+    stop_exponents,
+)
 from ..surfaces import Surface
-from .controls import SceneControl, TypedEntry, int_slider, parse_number
+from ..validation import check_number, check_whole
+from .controls import Choice, SceneControl, TypedEntry, int_slider, parse_number
 from .scene import pack_family
 from .template import Line, SceneExplorer
-
-STOPS_PER_DECADE = 20
-"""The grid default step sizes are rounded to (:func:`snap`); the race's sliders stop on it."""
 
 STOPS_PER_OCTAVE = 72
 """Stops of the descent explorer's step-size slider per doubling, about 1 % apart.
@@ -58,113 +62,10 @@ Each point is sent to the browser as three float32 numbers (x, y, loss): at most
 MAX_STEPS = 100_000
 
 
-def snap(value: float) -> float:
-    """The step-size slider position nearest to ``value`` (a power of 10 to a multiple of 1/20)."""
-    return 10 ** (round(math.log10(value) * STOPS_PER_DECADE) / STOPS_PER_DECADE)
-
-
-def largest_curvature(surface: Surface, point) -> float | None:
-    """λ_max, the largest eigenvalue of the Hessian at ``point``; None if it is not finite."""
-    with np.errstate(all="ignore"):
-        hessian = np.asarray(surface.hessian(np.asarray(point, dtype=float)), dtype=float)
-    if not np.all(np.isfinite(hessian)):
-        return None
-    return float(np.linalg.eigvalsh(hessian)[-1])
-
-
-def has_constant_curvature(surface: Surface) -> bool:
-    """True when the Hessian is the same at the start and at two other points (a quadratic)."""
-    (x0, x1), (y0, y1) = surface.domain
-    points = np.array([surface.start, [x0 + 0.3 * (x1 - x0), y1 - 0.2 * (y1 - y0)], [x1, y0]])
-    with np.errstate(all="ignore"):
-        hessians = np.asarray(surface.hessian(points), dtype=float)
-    return bool(np.all(np.isfinite(hessians)) and np.allclose(hessians, hessians[0], rtol=1e-6))
-
-
 def _diverged(run: Path) -> str:
     """What a diverged run did, in words: which way it ran off, and when it was stopped."""
     way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
     return f"ran off {way}, diverged at step {run.diverged_at} (the loss moved a million-fold)"
-
-
-def stability_limit(
-    optimizer_name: str, hyperparameters: dict, curvature: float | None
-) -> tuple[float | None, str]:
-    """The largest stable step size on a quadratic of curvature λ_max, and how it is written.
-
-    Returns ``(limit, formula)``, or ``(None, reason)`` when there is no such limit. The
-    optimizer's class knows it (:meth:`gdviz.optimizers.Optimizer.stability_limit`).
-
-    Examples
-    --------
-    >>> stability_limit("gd", {}, 10.0)
-    (0.2, '2/λ_max')
-    >>> stability_limit("momentum", {"beta": 0.9}, 10.0)
-    (0.38, '2(1 + β)/λ_max')
-    >>> stability_limit("gd", {}, -2.0)[0] is None
-    True
-    """
-    cls = optimizers.registry()[optimizer_name]
-    accepted = inspect.signature(cls).parameters
-    optimizer = cls(**{k: v for k, v in hyperparameters.items() if k in accepted})
-    return optimizer.stability_limit(curvature)
-
-
-def step_size_range(
-    optimizer_name: str, surface: Surface, curvature: float | None
-) -> tuple[float, float, float]:
-    """``(low, high, default)`` of the step-size slider: it reaches past the stability limit.
-
-    For the gradient-descent family the scale is 2/λ over the positive curvatures λ_max
-    at the start and at the surface's minima (where a converging run ends): the default
-    is half the smallest such limit, and the range reaches five times the largest.
-    """
-    family = optimizers.registry()[optimizer_name].family
-    if family == "second order":
-        return 1e-2, 10**0.7, 1.0
-    if family == "adaptive":
-        (x0, x1), (y0, y1) = surface.domain
-        width = min(x1 - x0, y1 - y0)
-        return width * 1e-4, width, width / 40
-    curvatures = [curvature] + [largest_curvature(surface, m) for m in surface.minima]
-    positive = [c for c in curvatures if c is not None and c > 0]
-    if not positive:
-        return 1e-3, 10**0.7, 0.1
-    default = 1 / max(positive)
-    return default * 2e-3, 10 / min(positive), default
-
-
-def set_log_slider(
-    slider,
-    low: float,
-    high: float,
-    value: float,
-    *,
-    stops_per_decade: float = STOPS_PER_DECADE,
-    anchor: float = 0.0,
-) -> None:
-    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``.
-
-    The stops are the exponents ``anchor + k / stops_per_decade`` for whole ``k``: with
-    ``anchor = log10(limit)`` the stability limit is one of them.
-
-    Examples
-    --------
-    >>> from gdviz.widgets.base import log_slider
-    >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
-    >>> set_log_slider(slider, 0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
-    >>> round(10**slider.min, 4), round(10**slider.max, 4), slider.step
-    (0.0252, 1.0024, 0.1)
-    """
-    low, high = min(low, value), max(high, value)
-    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
-    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
-    exponents = (anchor + first / stops_per_decade, anchor + last / stops_per_decade)
-    # widen first, so that neither bound is ever set past the other or the value
-    slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
-    slider.step = 1 / stops_per_decade
-    slider.value = value
-    slider.min, slider.max = exponents
 
 
 class ContourPanel:
@@ -219,23 +120,6 @@ def _optimizer_choice(optimizer) -> tuple[str, dict]:
             f"the explorer runs one optimizer: give scalar hyper-parameters; got {optimizer!r}"
         )
     return by_type[type(optimizer)], hyperparameters
-
-
-def stop_exponents(
-    low: float, high: float, value: float, *, stops_per_decade: float, anchor: float
-) -> np.ndarray:
-    """Exponents of 10 of the stops ``anchor + k / stops_per_decade`` covering [low, high] and ``value``.
-
-    Examples
-    --------
-    >>> stops = 10 ** stop_exponents(0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
-    >>> len(stops), [round(float(s), 4) for s in (stops[0], stops[9], stops[-1])]
-    (17, [0.0252, 0.2, 1.0024])
-    """
-    low, high = min(low, value), max(high, value)
-    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
-    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
-    return anchor + np.arange(first, last + 1) / stops_per_decade
 
 
 def _cut(batch: Path, index: int, steps: int, optimizer: str, objective: str) -> Path:
@@ -331,15 +215,11 @@ class DescentExplorer(SceneExplorer):
 
         self.add_control(
             "surface",
-            widgets.Dropdown(
-                options=list(self._surfaces), value=surface_name, description="surface"
-            ),
+            Choice(options=list(self._surfaces), value=surface_name, description="surface"),
         )
         self.add_control(
             "optimizer",
-            widgets.Dropdown(
-                options=optimizers.names(), value=optimizer_name, description="optimizer"
-            ),
+            Choice(options=optimizers.names(), value=optimizer_name, description="optimizer"),
         )
         # more steps mean new runs and a new step axis: computed when the drag ends
         self.add_control(
@@ -651,10 +531,9 @@ class DescentExplorer(SceneExplorer):
             self.run(lambda: self._show(change["new"]))
 
     def _set_step_size(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            raise TypeError(f"step size must be a number; got {value!r}")
+        value = check_number("step size", value, low=0, closed="neither")
         low, high = self.stops[0], self.stops[-1]
-        used = min(max(float(value), low), high)
+        used = min(max(value, low), high)
         if used != value:
             self.notify(
                 f"step size: {value:.3g} is outside [{low:.3g}, {high:.3g}]; clamped to {used:.3g}.",
@@ -663,9 +542,11 @@ class DescentExplorer(SceneExplorer):
         self._show(used)
 
     def _set_frame(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"frame must be a whole number; got {value!r}")
-        self.scene.frame = min(max(int(value), 0), self.result.steps)
+        value = check_whole("frame", value)
+        used = min(max(value, 0), self.result.steps)
+        if used != value:
+            self.notify(f"frame: {value} is outside [0, {self.result.steps}]; clamped to {used}.")
+        self.scene.frame = used
 
     def _entry_text(self) -> str:
         _, on_stop = self._nearest_stop(self.scene.value)

@@ -174,8 +174,6 @@ class MinibatchExplorer(SceneExplorer):
     (True, 'MinibatchExplorer: batch size 32, step size 3, seed 0: diverged at step 5')
     """
 
-    picture_width = 934  # the static picture wraps its panels as JupyterLab beside its files does
-
     def __init__(
         self,
         problem: problems.LinearRegression | None = None,

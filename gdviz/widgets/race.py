@@ -1,14 +1,32 @@
 """The optimizer race: several optimizers from one start, with one budget of gradient evaluations.
 
+Drawn in the browser (see :mod:`gdviz.widgets.template`). Every ticked optimizer is run
+once, as far as the longest budget allows; then both questions of the race are answered
+in the browser, without the kernel:
+
+- **the budget** is the scene's frame, in gradient evaluations: the slider under the
+  pictures, Play and Step show every racer as far as that many evaluations took it;
+- **the tolerance** is the scene's main slider, with a stop at each power of ten; each
+  stop has its table of who got within the tolerance, and when. A tolerance typed
+  between stops is computed by the kernel and shown exactly.
+
+Each racer's step size and second hyper-parameter are kernel controls, taken exactly as
+typed; a change reruns that racer only. The optimizers' labels, colours and families
+come from their classes (:mod:`gdviz.optimizers`): one registered with
+:func:`gdviz.optimizers.register` races too.
+
 Examples
 --------
 >>> from gdviz.widgets import OptimizerRace
->>> race = OptimizerRace("quadratic", backend="inline")
+>>> race = OptimizerRace("quadratic")
 >>> race.controls["momentum.lr"].value = 0.05
 >>> race.result["momentum"].optimizer
 'Momentum(lr=0.05, beta=0.9)'
 >>> race.steps_to_tolerance()["gd"]
 45
+>>> race.controls["budget"].value = 40  # the race after 40 gradient evaluations
+>>> race.steps_to_tolerance()["gd"] is None
+True
 """
 
 from __future__ import annotations
@@ -20,43 +38,68 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
+from matplotlib.lines import Line2D
+from traitlets import validate
 
 from .. import optimizers, plotting
-from ..plotting import fit_loss_range, use_loss_scale
 from ..runs import Path, descend
+from ..stability import largest_curvature, snap, step_size_range
 from ..surfaces import Surface
-from .base import Explorer, float_slider, int_slider, log_slider
-from .descent import (
-    ContourPanel,
-    largest_curvature,
+from ..validation import check_number, check_point, check_whole
+from .controls import (
+    Choice,
+    SceneControl,
+    TypedEntry,
+    float_slider,
+    log_slider,
+    parse_number,
     set_log_slider,
-    snap,
-    step_size_range,
-    surface_choices,
 )
+from .descent import surface_choices
+from .scene import pack_family
+from .template import Line, SceneExplorer
+
+BUDGETS = (100, 200, 500, 1000, 2000)
+"""The longest budgets to choose from ("budget up to"): every racer is run that far once,
+and the budget slider scrubs from 0 to it."""
+
+TOLERANCES = tuple(10.0**k for k in range(-12, 1))
+"""The tolerance slider's stops, one per power of ten; a value typed between them is exact."""
 
 SECOND_PARAMETER = {"momentum": "beta", "nesterov": "beta", "rmsprop": "rho", "adam": "beta1"}
-"""Each optimizer's hyper-parameter with a slider besides ``lr`` (the others keep their defaults)."""
+"""Each built-in optimizer's hyper-parameter with a slider besides ``lr`` (the others keep
+their defaults; an optimizer registered later gets a step-size slider only)."""
 
 _PARAMETER_SYMBOLS = {"beta": "β", "rho": "ρ", "beta1": "β₁"}
 
-CONTROL_LINES = (("gd", "adagrad"), ("momentum", "rmsprop"), ("nesterov", "adam"), ("newton",))
-"""The optimizers' controls, two to a line: the gradient-descent family and Newton on the
-left, the adaptive methods on the right."""
+DASHES = (
+    (),
+    (3.7, 1.6),
+    (6.4, 1.6, 1.0, 1.6),
+    (1.0, 1.65),
+    (7.0, 2.5),
+    (5.0, 1.5, 1.0, 1.5, 1.0, 1.5),
+    (2.0, 1.5),
+    (3.7, 4.0),
+)
+"""Line dashes, in units of the line width (matplotlib's convention), one per optimizer in
+the order of :func:`gdviz.optimizers.names`: with the colour, no two built-in racers look
+alike (gradient descent and RMSProp are both blue)."""
 
-OPTIMIZER_COLORS = {name: cls.color for name, cls in optimizers.registry().items()}
-"""One Okabe–Ito colour per optimizer (its class's ``color``), the same in the race and in
-the lessons' figures.
+_PATH_WIDTH, _CURVE_WIDTH = 1.8, 2.0  # points: what the scene draws paths and curves with
+_TOLERANCE_COLOUR = "#555555"
 
-Yellow is left out: it vanishes on the yellow end of the cividis contours. The three
-default racers (gradient descent, momentum, Adam) get the three most distinct colours.
-"""
 
-RACE_COLORS = tuple(OPTIMIZER_COLORS[name] for name in optimizers.names())
-"""The colours of :data:`OPTIMIZER_COLORS` in the order of :func:`gdviz.optimizers.names`."""
+class _BudgetChoice(Choice):
+    """The "budget up to" dropdown: one of :data:`BUDGETS` (a :class:`Choice` holds names)."""
 
-_SHORT_LABELS = {name: cls.label for name, cls in optimizers.registry().items()}
+    @validate("value")
+    def _validate_value(self, proposal):
+        value = check_whole(self.description, proposal["value"])
+        if value not in BUDGETS:
+            allowed = ", ".join(map(str, BUDGETS))
+            raise ValueError(f"{self.description} must be one of: {allowed}; got {value}")
+        return value
 
 
 def evaluations_per_step(name: str) -> int:
@@ -68,7 +111,69 @@ def evaluations_per_step(name: str) -> int:
     return 3 if optimizers.get(name).needs_hessian else 1
 
 
-class OptimizerRace(Explorer):
+def look(name: str) -> dict:
+    """The colour and dash of an optimizer's path and curve."""
+    cls = optimizers.registry()[name]
+    return {"colour": cls.color, "dash": DASHES[optimizers.names().index(name) % len(DASHES)]}
+
+
+def _canvas_dash(dash: Sequence[float], width: float) -> list[float]:
+    """A dash in units of the line width as canvas pixels at the panels' 100 dpi."""
+    return [round(v * width * 100 / 72, 2) for v in dash]
+
+
+def _linestyle(dash: Sequence[float]):
+    return (0, tuple(dash)) if dash else "-"
+
+
+def _swatch(name: str) -> str:
+    """An optimizer's colour and dash as a small inline SVG, for the table."""
+    style_of = look(name)
+    colour = html.escape(style_of["colour"], quote=True)
+    dash = " ".join(f"{v * 2.5:g}" for v in style_of["dash"])
+    return (
+        '<svg width="40" height="12" aria-hidden="true" style="vertical-align: middle">'
+        f'<line x1="2" y1="6" x2="38" y2="6" stroke="{colour}" stroke-width="2.5" '
+        f'stroke-dasharray="{dash}"/><circle cx="20" cy="6" r="3.5" fill="{colour}"/></svg>'
+    )
+
+
+def _as_the_browser_writes(value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits as the tolerance entry shows it: as
+    JavaScript writes a number (``0.00003``, ``1e-7``), so that code reads what is shown."""
+    value = float(f"{value:.{digits}g}")
+    if value != 0 and not 1e-6 <= abs(value) < 1e21:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent):+d}"
+    return np.format_float_positional(value, trim="-")
+
+
+def _by_evaluation(values: np.ndarray, cost: int, budget: int) -> np.ndarray:
+    """``values[k]`` (after step ``k``) at each gradient evaluation ``0..budget``: the
+    step that many evaluations paid for; NaN after a run stopped (it diverged)."""
+    steps = np.arange(budget + 1) // cost
+    out = np.full((budget + 1, *values.shape[1:]), np.nan)
+    have = steps < len(values)
+    out[have] = values[steps[have]]
+    return out
+
+
+def _cut(run: Path, steps: int) -> Path:
+    """The first ``steps`` steps of a run (all of it if it stopped sooner)."""
+    if steps >= run.steps:
+        return run
+    return Path(
+        run.points[: steps + 1],
+        run.losses[: steps + 1],
+        run.grads[: steps + 1],
+        False,
+        None,
+        optimizer=run.optimizer,
+        objective=run.objective,
+    )
+
+
+class OptimizerRace(SceneExplorer):
     """Optimizers racing on a surface: the paths, the loss gaps, a table of who got there.
 
     Parameters
@@ -76,32 +181,38 @@ class OptimizerRace(Explorer):
     surface : str or Surface
         A built-in surface's name or a surface.
     racers : sequence of str
-        The optimizers ticked at the start (all of :func:`gdviz.optimizers.names` can be).
+        The optimizers ticked at the start (any of :func:`gdviz.optimizers.names`).
     start : array_like of shape (2,), optional
         The common start; the surface's own by default. Click on the contours to move it.
     budget : int
-        Gradient evaluations each optimizer may use (see :func:`evaluations_per_step`).
+        Gradient evaluations each optimizer may use (see :func:`evaluations_per_step`),
+        0 to 2000. The race is run to the smallest of :data:`BUDGETS` that holds it.
     tolerance : float
-        The race is won when the loss is within ``tolerance`` of the surface's minimum.
-    backend : {"ipympl", "inline"}, optional
+        A racer is within the tolerance when its loss is at most this far above the
+        surface's minimum; 1e-12 to 1.
 
     Attributes
     ----------
     controls : dict
-        ``"surface"``, ``"budget"``, ``"tolerance"``, ``"play"``, ``"frame"`` (in gradient
-        evaluations), and per optimizer ``name`` (a checkbox), ``"name.lr"`` and, where it
-        has one, ``"name.beta"`` / ``"name.rho"`` / ``"name.beta1"``.
+        Kernel controls: ``"surface"``, ``"max_budget"`` (how far the race is run), and per
+        optimizer ``name`` (a checkbox), ``"name.lr"`` and, where it has one,
+        ``"name.beta"`` / ``"name.rho"`` / ``"name.beta1"``. Drawn in the browser:
+        ``"tolerance"`` and ``"budget"`` (also ``"frame"`` and ``"play"``).
+    entries : dict
+        The text entries of the sliders: ``"tolerance"`` and each ``"name.lr"``, ...
     result : dict
-        The :class:`~gdviz.Path` of each ticked optimizer, by name.
-    table : ipywidgets.HTML
-        Steps and evaluations each optimizer needed to reach the tolerance ("—" for never)
-        and its final loss above the minimum, or where it ran off. On a surface without a
-        known minimum: the steps it took and its final loss.
+        The :class:`~gdviz.Path` of each ticked optimizer, by name, cut at the budget.
+    table : Line
+        The HTML table the browser shows: steps and evaluations each racer needed to get
+        within the tolerance ("—": not within the longest budget) and its loss above the
+        minimum at the end, or where it ran off. Without a known minimum: the steps it
+        took and its final loss.
 
     Notes
     -----
     A new surface resets every step size to that surface's defaults, and the message area
-    says so. The controls take six lines: two optimizers to a line (:data:`CONTROL_LINES`).
+    says so. The optimizers' checkboxes share a line; each ticked one has a line of its
+    own with its sliders, long enough to drag.
     """
 
     def __init__(
@@ -112,68 +223,42 @@ class OptimizerRace(Explorer):
         *,
         budget: int = 200,
         tolerance: float = 1e-4,
-        backend: str | None = None,
     ) -> None:
         self._surfaces, surface_name = surface_choices(surface)
         names = optimizers.names()
-        racers = list(racers)
+        if isinstance(racers, str):
+            racers = [racers]
+        try:
+            racers = list(racers)
+        except TypeError:
+            raise TypeError(
+                f"racers must be a sequence of optimizer names; got {racers!r}"
+            ) from None
         unknown = [r for r in racers if r not in names]
         if unknown or not racers:
             raise ValueError(f"racers must be some of {', '.join(names)}; got {racers!r}")
-        if isinstance(budget, bool) or not isinstance(budget, int | np.integer) or budget < 3:
-            raise ValueError(f"budget must be a whole number of evaluations >= 3; got {budget!r}")
-        if not (isinstance(tolerance, int | float) and 1e-12 <= tolerance <= 1):
-            raise ValueError(f"tolerance must be a number in [1e-12, 1]; got {tolerance!r}")
-        self._start = None if start is None else np.array(start, dtype=float)
-        if self._start is not None and (
-            self._start.shape != (2,) or not np.all(np.isfinite(self._start))
-        ):
-            raise ValueError(f"start must be two finite numbers (x, y); got {start!r}")
-        self._runs: dict[str, Path] = {}
-
-        with plotting.projector_style():
-            figure = Figure(figsize=(9, 3.8), layout="constrained")
-            figure.get_layout_engine().set(wspace=0.08)  # keep the colorbar off the loss panel
-            self._ax, self._loss_ax = figure.subplots(1, 2, width_ratios=[1.15, 1])
-            self._contours = ContourPanel(self._ax)
-            self._paths = {}
-            self._loss_lines = {}
-            self._loss_markers = {}
-            for i, name in enumerate(names):
-                look = {"color": RACE_COLORS[i], "linestyle": plotting.LINESTYLES[i]}
-                label = _SHORT_LABELS[name]
-                self._paths[name] = plotting.PathArtist(
-                    self._ax, marker=plotting.MARKERS[i], label=label, **look
-                )
-                (self._loss_lines[name],) = self._loss_ax.plot([], [], label=label, **look)
-                (self._loss_markers[name],) = self._loss_ax.plot(
-                    [], [], marker=plotting.MARKERS[i], markeredgecolor="black", **look
-                )
-            self._tolerance_line = self._loss_ax.axhline(
-                tolerance, color="gray", linestyle=":", linewidth=1.5, label="tolerance"
-            )
-            self._loss_ax.set_yscale("log")
-            self._loss_ax.yaxis.set_minor_locator(NullLocator())
-            self._loss_ax.set_xlabel("gradient evaluations")
-            self._loss_ax.set_ylabel("loss − minimum")
-            self._loss_ax.set_title("loss above the minimum")
-            self._loss_ax.grid(True, which="major", alpha=0.3)
+        budget = check_whole("budget", budget, 0, BUDGETS[-1])
+        tolerance = check_number("tolerance", tolerance, TOLERANCES[0], TOLERANCES[-1])
+        start = None if start is None else check_point("start", start, size=2)
+        longest = next(b for b in BUDGETS if b >= budget)
+        self._initial = (surface_name, racers, start, int(budget), longest, float(tolerance))
+        self._start = start
+        self._runs: dict[str, tuple[tuple, Path]] = {}
+        self._contour_surface = None
+        self._quiet = False
+        self.table = Line()
         super().__init__(
-            figure,
             caption=(
-                "Tick optimizers and tune each one's step size: who reaches the tolerance "
-                "first with the same number of gradient evaluations? Press play."
+                "Tick optimizers and tune each one's step size: who gets within the tolerance "
+                "first, with the same budget of gradient evaluations? Press play."
             ),
-            backend=backend,
+            slider={"name": "tolerance", "label": "tolerance", "player": True, "keep_frame": True},
+            download_name="optimizer-race.png",
         )
-        for name in names:
-            self.view.animate(
-                *self._paths[name].artists, self._loss_lines[name], self._loss_markers[name]
-            )
 
         self.add_control(
             "surface",
-            widgets.Dropdown(
+            Choice(
                 options=list(self._surfaces),
                 value=surface_name,
                 description="surface",
@@ -181,62 +266,92 @@ class OptimizerRace(Explorer):
                 style={"description_width": "4em"},
             ),
         )
-        # a new budget reruns every racer and redraws all: update when dropped
         self.add_control(
-            "budget", int_slider("budget", budget, 3, max(2000, budget), continuous_update=False)
-        )
-        self.add_control("tolerance", log_slider("tolerance", tolerance, 1e-12, 1.0))
-        self._narrow("budget", 16, 4)
-        self._narrow("tolerance", 17, 5)
-        cells = {name: self._add_racer_controls(name, name in racers) for name in names}
-        self.add_animation(budget)
-        self.table = widgets.HTML()
-        lines = [[cells[name] for name in line] for line in CONTROL_LINES]
-        self.arrange(["surface", "budget", "tolerance"], *lines, ["play", "frame"])
-        self.children = (*self.children, self.table)
-
-        for name in names:
-            racer_controls = [c for c in self.controls if c.startswith(f"{name}.")]
-            self.watch([name], self._rerun_all, redraw=True)
-            self.watch(racer_controls, lambda name=name: self._rerun(name))
-        self.watch(["surface"], self._change_surface, redraw=True)
-        self.watch(["budget"], self._rerun_all, redraw=True)
-        self.watch(["tolerance"], self._change_tolerance, redraw=True)
-        self.watch(["frame"], self._show_frame)
-        self.on_click(self._clicked)
-        with self.holding():
-            self._show_surface()
-            self.run(self._rerun_all, redraw=True)
-
-    def _narrow(self, name: str, width: float, label: float, entry: float = 4.5) -> None:
-        """Make a slider ``width`` em wide (its label ``label`` em) and its entry ``entry`` em."""
-        self.controls[name].layout.width = f"{width}em"
-        self.controls[name].style.description_width = f"{label}em"
-        self.entries[name].layout.width = f"{entry}em"
-
-    def _add_racer_controls(self, name: str, ticked: bool) -> widgets.HBox:
-        """The checkbox and sliders of one optimizer, as one line of fixed width."""
-        self.add_control(
-            name,
-            widgets.Checkbox(
-                value=ticked,
-                description=_SHORT_LABELS[name],
-                indent=False,
-                layout=widgets.Layout(width="11em"),
+            "max_budget",
+            _BudgetChoice(
+                options=list(BUDGETS),
+                value=longest,
+                description="budget up to",
+                layout=widgets.Layout(width="13em"),
+                style={"description_width": "7em"},
             ),
         )
-        self.add_control(f"{name}.lr", log_slider("lr", 0.1, 1e-3, 1.0))
-        self._narrow(f"{name}.lr", 7.5, 1.5, entry=5.5)
-        items = [self.controls[name], self.controls[f"{name}.lr"], self.entries[f"{name}.lr"]]
+        self._names = names
+        for name in names:
+            self.add_control(
+                name,
+                widgets.Checkbox(
+                    value=name in racers,
+                    description=optimizers.registry()[name].label or name,
+                    indent=False,
+                    layout=widgets.Layout(width="auto", margin="0 1.5em 0 0"),
+                ),
+            )
+        lines = {name: self._racer_line(name) for name in names}
+        scene = self.scene
+        tolerance_control = SceneControl(
+            "tolerance",
+            lambda: scene.value,
+            lambda value: self.run(lambda: self._set_tolerance(value)),
+            lambda handler: scene.observe(handler, "value"),
+            lambda: (math.log10(TOLERANCES[0]), math.log10(TOLERANCES[-1]), 1.0),
+        )
+        budget_control = SceneControl(
+            "budget",
+            lambda: scene.frame,
+            lambda value: self.run(lambda: self._set_budget(value)),
+            lambda handler: scene.observe(handler, "frame"),
+            lambda: (0, self.controls["max_budget"].value, 1),
+        )
+        self.controls.update(
+            tolerance=tolerance_control, budget=budget_control, frame=budget_control
+        )
+        self.controls["play"] = budget_control
+        self.entries["tolerance"] = TypedEntry(self._entry_text, self._typed_in_run)
+        self.arrange(["surface", "max_budget"], names)
+        *rows, scene_box, message = self.children
+        self.children = [*rows, *lines.values(), scene_box, message]
+        self._lines = lines
+        for name in names:
+            keys = [key for key in self.controls if key == name or key.startswith(f"{name}.")]
+            self.watch(keys, self._recompute)
+        self.watch(["surface"], self._change_surface)
+        self.watch(["max_budget"], self._change_max_budget)
+        scene.observe(self._value_from_browser, "value")
+        scene.observe(self._frame_changed, "frame")
+        self.run(self.reset)
+        if self.last_error is not None:
+            raise self.last_error  # no race to show (a start where the loss is not finite)
+
+    def _racer_line(self, name: str) -> widgets.HBox:
+        """The sliders of one optimizer, on a line of their own, shown while it is ticked."""
+        self.add_control(f"{name}.lr", log_slider("step size", 0.1, 1e-3, 1.0))
+        self._narrow(f"{name}.lr", 22, 5, entry=5.5)
+        label = html.escape(optimizers.registry()[name].label or name)
+        items = [
+            widgets.HTML(
+                f'<span style="white-space: nowrap">{_swatch(name)} {label}</span>',
+                layout=widgets.Layout(width="12.5em"),
+            ),
+            self.controls[f"{name}.lr"],
+            self.entries[f"{name}.lr"],
+        ]
         if name in SECOND_PARAMETER:
             parameter = SECOND_PARAMETER[name]
             default = optimizers.get(name).hyperparameters()[parameter]
             key = f"{name}.{parameter}"
             symbol = _PARAMETER_SYMBOLS[parameter]
             self.add_control(key, float_slider(symbol, default, 0.0, 0.99, step=0.01))
-            self._narrow(key, 5.5, 1.5, entry=3.2)
+            self._narrow(key, 14, 2, entry=4)
             items += [self.controls[key], self.entries[key]]
-        return widgets.HBox(items, layout=widgets.Layout(width="34.5em"))
+        line = widgets.HBox(items, layout=widgets.Layout(flex_flow="row wrap"))
+        return line
+
+    def _narrow(self, name: str, width: float, label: float, entry: float) -> None:
+        """Make a slider ``width`` em wide (its label ``label`` em) and its entry ``entry`` em."""
+        self.controls[name].layout = widgets.Layout(width=f"{width}em")
+        self.controls[name].style = {"description_width": f"{label}em"}
+        self.entries[name].layout = widgets.Layout(width=f"{entry}em")
 
     # the numbers ------------------------------------------------------------------
 
@@ -253,7 +368,12 @@ class OptimizerRace(Explorer):
     @property
     def racers(self) -> list[str]:
         """The names of the ticked optimizers."""
-        return [name for name in optimizers.names() if self.controls[name].value]
+        return [name for name in self._names if self.controls[name].value]
+
+    @property
+    def budget(self) -> int:
+        """The gradient evaluations each racer may use (the frame shown)."""
+        return int(self.scene.frame)
 
     def optimizer(self, name: str) -> optimizers.Optimizer:
         """The optimizer ``name`` with its sliders' hyper-parameters."""
@@ -271,199 +391,484 @@ class OptimizerRace(Explorer):
             return None
         return float(np.min(self.surface(self.surface.minima)))
 
-    def gaps(self, name: str) -> np.ndarray:
-        """``loss − minimum`` along ``name``'s run (the loss itself without a known minimum)."""
+    def _gaps(self, run: Path) -> np.ndarray:
         minimum = self.minimum()
-        losses = self._runs[name].losses
-        return losses if minimum is None else np.maximum(losses - minimum, 0.0)
+        return run.losses if minimum is None else np.maximum(run.losses - minimum, 0.0)
+
+    def gaps(self, name: str) -> np.ndarray:
+        """``loss − minimum`` along ``name``'s run, to the budget (the loss itself without a
+        known minimum)."""
+        return self._gaps(self.result[name])
+
+    def _reached(self, run: Path, tolerance: float) -> int | None:
+        """The first step of ``run`` within ``tolerance`` of the minimum (None: never)."""
+        if self.minimum() is None:
+            return None
+        within = np.flatnonzero(self._gaps(run) <= tolerance)
+        return int(within[0]) if within.size else None
 
     def steps_to_tolerance(self) -> dict[str, int | None]:
-        """The first step at which each racer is within the tolerance (None: never)."""
-        tolerance = self.controls["tolerance"].value
-        found = {}
-        for name in self._runs:
-            if self.minimum() is None:
-                found[name] = None
+        """The first step at which each racer is within the tolerance, within the budget
+        (None: not within it)."""
+        tolerance = self.scene.value
+        return {name: self._reached(run, tolerance) for name, run in self.result.items()}
+
+    def _run(self, name: str) -> Path:
+        """``name``'s run to the longest budget, computed again only if its settings changed."""
+        longest = self.controls["max_budget"].value
+        optimizer = self.optimizer(name)
+        key = (self.controls["surface"].value, tuple(self.start), longest, repr(optimizer))
+        cached = self._runs.get(name)
+        if cached is None or cached[0] != key:
+            steps = longest // evaluations_per_step(name)
+            cached = (key, descend(self.surface, optimizer, self.start, steps=steps))
+            self._runs[name] = cached
+        return cached[1]
+
+    # the scene --------------------------------------------------------------------
+
+    def _build_contours(self) -> bool:
+        """The contour figure, anew if the surface changed; True if it was."""
+        if self._contour_surface is self.surface:
+            return False
+        self._contour_surface = self.surface
+        with plotting.projector_style():
+            self._contour_figure = Figure(figsize=(4.9, 4.2), layout="constrained")
+            self._ax = self._contour_figure.subplots()
+            plotting.contour(self._ax, self.surface)
+        self._paths: dict[str, plotting.PathArtist] = {}
+        return True
+
+    def _build_losses(self, runs: dict[str, Path]) -> bool:
+        """The loss figure, anew when its axes or legend change; True if they did.
+
+        Its axis is fitted to every racer's whole run and to every tolerance stop, so that
+        neither the budget nor the tolerance changes it; a step size that changes one run
+        seldom does. The legend is below the axes, where the browser draws nothing over it.
+        """
+        longest = self.controls["max_budget"].value
+        known = self.minimum() is not None
+        with plotting.projector_style():
+            figure = Figure(figsize=(4.2, 4.2), layout="constrained")
+            ax = figure.subplots()
+            gaps = [self._gaps(run) for run in runs.values()]
+            if gaps:
+                stacked = np.full((max(map(len, gaps)), len(gaps)), np.nan)
+                for i, g in enumerate(gaps):
+                    stacked[: len(g), i] = g
+                plotting.use_loss_scale(ax, stacked)
+                plotting.fit_loss_range(ax, stacked, always=True)
+            else:
+                ax.set_yscale("log")
+            if known:
+                # widened to every stop; largest first, as fit_loss_range takes a start
+                plotting.fit_loss_range(ax, np.array(TOLERANCES[::-1]), always=not gaps)
+            shape = (tuple(runs), longest, known, ax.get_yscale(), ax.get_ylim())
+            if self._loss_shape == shape:
+                return False
+            self._loss_shape = shape
+            self._loss_figure, self._loss_ax = figure, ax
+            margin = 0.02 * longest  # room for the markers at the last evaluation
+            ax.set_xlim(-margin, longest + margin)
+            ax.set_xlabel("gradient evaluations")
+            ax.set_ylabel("loss − minimum" if known else "loss")
+            ax.set_title("loss above the minimum" if known else "loss (no known minimum)")
+            ax.grid(True, which="major", alpha=0.3)
+            self._loss_lines, self._loss_markers = {}, {}
+            handles = []
+            for name in runs:
+                style_of = look(name)
+                style = {"color": style_of["colour"], "linestyle": _linestyle(style_of["dash"])}
+                (self._loss_lines[name],) = ax.plot([], [], linewidth=_CURVE_WIDTH, **style)
+                (self._loss_markers[name],) = ax.plot(
+                    [], [], "o", color=style_of["colour"], markeredgecolor="black", markersize=9
+                )
+                label = optimizers.registry()[name].label or name
+                handles.append(Line2D([], [], marker="o", markersize=5, label=label, **style))
+            self._tolerance_line = ax.axhline(
+                TOLERANCES[0], color=_TOLERANCE_COLOUR, linestyle=":", linewidth=1.5
+            )
+            self._tolerance_line.set_visible(known)
+            if known:
+                handles.append(
+                    Line2D([], [], color=_TOLERANCE_COLOUR, linestyle=":", label="tolerance")
+                )
+            if handles:
+                figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        return True
+
+    _loss_shape = None
+
+    def _rebuild_paths(self, runs: dict[str, Path]) -> None:
+        """The contour panel's path artists, for the static picture only."""
+        for path in self._paths.values():
+            for artist in path.artists:
+                artist.remove()
+        self._paths = {}
+        for name in runs:
+            style_of = look(name)
+            self._paths[name] = plotting.PathArtist(
+                self._ax,
+                color=style_of["colour"],
+                marker="o",
+                linestyle=_linestyle(style_of["dash"]),
+            )
+
+    def _tracks(self, runs: dict[str, Path]) -> list[dict]:
+        tracks = []
+        for name in runs:
+            style_of = look(name)
+            x = f"{name}.e" if evaluations_per_step(name) > 1 else None
+            tracks += [
+                {
+                    "panel": 0,
+                    "kind": "path",
+                    "x": f"{name}.x",
+                    "y": f"{name}.y",
+                    "colour": style_of["colour"],
+                    "dash": _canvas_dash(style_of["dash"], _PATH_WIDTH),
+                },
+                {
+                    "panel": 1,
+                    "kind": "curve",
+                    "x": x,
+                    "y": f"{name}.gap",
+                    "colour": style_of["colour"],
+                    "dash": _canvas_dash(style_of["dash"], _CURVE_WIDTH),
+                },
+            ]
+        if self.minimum() is not None:
+            tracks.append(
+                {
+                    "panel": 1,
+                    "kind": "line",
+                    "x": "tolerance.x",
+                    "y": "tolerance.y",
+                    "colour": _TOLERANCE_COLOUR,
+                    "width": 1.5,
+                    "dash": _canvas_dash(DASHES[3], 1.5),
+                }
+            )
+        return tracks
+
+    def _series(self, runs: dict[str, Path]) -> dict[str, np.ndarray]:
+        """What the browser draws of each racer, one entry per gradient evaluation: the
+        same for every tolerance (the tolerance line is added per stop)."""
+        longest = self.controls["max_budget"].value
+        floor = self._loss_ax.get_ylim()[0] if self._loss_ax.get_yscale() == "log" else None
+        series = {}
+        for name, run in runs.items():
+            cost = evaluations_per_step(name)
+            points = _by_evaluation(run.points, cost, longest)
+            gaps = _by_evaluation(self._gaps(run), cost, longest)
+            if floor is not None:
+                # a loss exactly at the minimum has no place on a log axis: draw it on the floor
+                gaps = np.where(gaps < floor, floor, gaps)
+            series[f"{name}.x"], series[f"{name}.y"] = points[:, 0], points[:, 1]
+            series[f"{name}.gap"] = gaps
+            if cost > 1:
+                series[f"{name}.e"] = np.arange(longest + 1) // cost * cost
+        return series
+
+    def _stop(self, tolerance: float, runs: dict[str, Path], series: dict) -> dict:
+        """One tolerance's stop of the scene: the table, the status line and the readout."""
+        longest = self.controls["max_budget"].value
+        known = self.minimum() is not None
+        reached = {name: self._reached(run, tolerance) for name, run in runs.items()}
+        finish = {
+            name: step * evaluations_per_step(name)
+            for name, step in reached.items()
+            if step is not None
+        }
+        order = sorted(finish, key=lambda name: (finish[name], optimizers.names().index(name)))
+        labels = {name: optimizers.registry()[name].label or name for name in runs}
+        x, y = self.start
+        label = f"From ({x:.3g}, {y:.3g}), up to {longest} gradient evaluations each. "
+        if not runs:
+            label, readout = "Tick an optimizer to race it.", "no racers"
+        elif not known:
+            label += (
+                f"{self.surface.name} has no known minimum, so no tolerance to reach: "
+                "the lower the final loss, the further downhill a racer got."
+            )
+            readout = "no known minimum"
+        else:
+            parts = [f"{labels[name]} at {finish[name]}" for name in order]
+            never = [labels[name] for name in runs if name not in finish]
+            label += f"Within {tolerance:.2g} of the minimum: " + (
+                ", ".join(parts) if parts else "none"
+            )
+            label += f"; not within {longest}: {', '.join(never)}." if never else "."
+            readout = (
+                f"first: {labels[order[0]]} ({finish[order[0]]} evaluations)"
+                if order
+                else f"none within {longest} evaluations"
+            )
+        stop_series = dict(series)
+        if known:
+            stop_series["tolerance.x"] = np.array([0.0, longest])
+            stop_series["tolerance.y"] = np.array([tolerance, tolerance])
+        return {
+            "value": tolerance,
+            "label": label,
+            "readout": readout,
+            "html": self._table(runs, reached, tolerance),
+            "frames": longest,
+            "series": stop_series,
+            "frame_text": "budget: {frame} of {last} gradient evaluations",
+        }
+
+    def _final(self, run: Path) -> str:
+        """How a run ended: its last loss (above the minimum, if known), or where it ran off."""
+        if run.diverged:
+            way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
+            return f"ran off {way} (diverged at step {run.diverged_at})"
+        return f"{self._gaps(run)[-1]:.3g}"
+
+    def _table(self, runs: dict[str, Path], reached: dict, tolerance: float) -> str:
+        longest = self.controls["max_budget"].value
+        known = self.minimum() is not None
+        rows = []
+        for name, run in runs.items():
+            cost = evaluations_per_step(name)
+            # without a minimum there is no tolerance to reach: how far each one went instead
+            step = reached[name] if known else run.steps
+            rows.append(
+                f"<tr><td style='text-align: left'>{_swatch(name)} "
+                f"{html.escape(run.optimizer)}</td>"
+                f"<td>{'—' if step is None else step}</td>"
+                f"<td>{'—' if step is None else step * cost}</td>"
+                f"<td>{html.escape(self._final(run))}</td></tr>"
+            )
+        if known:
+            header = (
+                f"<tr><th style='text-align: left'>optimizer</th><th>steps to {tolerance:.2g}"
+                f"</th><th>gradient evaluations</th><th>loss − minimum after {longest}</th></tr>"
+            )
+        else:
+            header = (
+                "<tr><th style='text-align: left'>optimizer</th><th>steps</th>"
+                f"<th>gradient evaluations</th><th>loss after {longest}</th></tr>"
+            )
+        return f"<table>{header}{''.join(rows)}</table>"
+
+    # changes --------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to how the race started: surface, racers, start, budget and tolerance, and
+        each racer's default step size and hyper-parameters."""
+        surface_name, racers, start, budget, longest, tolerance = self._initial
+        self._quiet = True
+        try:
+            self.controls["surface"].value = surface_name
+            self.controls["max_budget"].value = longest
+            for name in optimizers.names():
+                if name not in self.controls:
+                    continue
+                self.controls[name].value = name in racers
+                for parameter, control in self._parameters(name).items():
+                    control.value = optimizers.get(name).hyperparameters()[parameter]
+            self._start = None if start is None else start.copy()
+            self._default_step_sizes()
+        finally:
+            self._quiet = False
+        self._recompute(tolerance=tolerance, budget=budget)
+
+    def _parameters(self, name: str) -> dict:
+        """The sliders of ``name``'s hyper-parameters besides the step size, by parameter."""
+        prefix = f"{name}."
+        return {
+            key[len(prefix) :]: control
+            for key, control in self.controls.items()
+            if key.startswith(prefix) and key != f"{name}.lr"
+        }
+
+    def watch(self, names, callback) -> None:
+        # quiet while several controls are set together: one recomputation, at the end
+        super().watch(names, lambda: None if self._quiet else callback())
+
+    def _default_step_sizes(self) -> dict[str, float]:
+        """Every step-size slider's range and default for the surface at the start."""
+        curvature = largest_curvature(self.surface, self.start)
+        used = {}
+        for name in optimizers.names():
+            if f"{name}.lr" not in self.controls:
                 continue
-            within = np.flatnonzero(self.gaps(name) <= tolerance)
-            found[name] = int(within[0]) if within.size else None
-        return found
-
-    # callbacks ----------------------------------------------------------------------
-
-    def _compute(self, name: str) -> None:
-        budget = self.controls["budget"].value
-        steps = budget // evaluations_per_step(name)
-        self._runs[name] = descend(self.surface, self.optimizer(name), self.start, steps=steps)
-
-    def _rerun(self, name: str) -> None:
-        if self.controls[name].value:
-            self._compute(name)
-            self._after_runs()
-
-    def _rerun_all(self) -> None:
-        self._runs = {}
-        for name in self.racers:
-            self._compute(name)
-        self._after_runs()
-
-    def _after_runs(self) -> None:
-        budget = self.controls["budget"].value
-        tolerance = self.controls["tolerance"].value
-        self.result = dict(self._runs)
-        margin = 0.02 * budget
-        if self._loss_ax.get_xlim() != (-margin, budget + margin):
-            self._loss_ax.set_xlim(-margin, budget + margin)
-            self.view.invalidate()
-        if self._runs:
-            # the runs share their start, first; the tolerance line must show too, if any
-            gaps = [self.gaps(name) for name in self._runs]
-            known = self.minimum() is not None
-            gaps = np.concatenate([*gaps, [tolerance]] if known else gaps)
-            with plotting.projector_style():
-                changed = use_loss_scale(self._loss_ax, gaps)
-            # a new scale needs a new range; otherwise the range only widens (rarely)
-            changed = fit_loss_range(self._loss_ax, gaps, always=changed) or changed
-            if changed:
-                self.view.invalidate()
-        self.controls["play"].step = max(1, math.ceil(budget / 200))
-        self.set_frames(budget)
-        self._draw(budget)
-        self._show_table()
+            low, high, default = step_size_range(name, self.surface, curvature)
+            set_log_slider(self.controls[f"{name}.lr"], low, high, snap(default))
+            used[name] = self.controls[f"{name}.lr"].value
+        return used
 
     def _change_surface(self) -> None:
         self._start = None
         before = {name: self.controls[f"{name}.lr"].value for name in self.racers}
-        self._show_surface()
+        self._quiet = True
+        try:
+            self._default_step_sizes()
+        finally:
+            self._quiet = False
         after = {name: self.controls[f"{name}.lr"].value for name in self.racers}
+        self._recompute()
         if after != before:
-            values = ", ".join(f"{_SHORT_LABELS[name]} {lr:.3g}" for name, lr in after.items())
+            labels = {n: optimizers.registry()[n].label or n for n in after}
+            values = ", ".join(f"{labels[name]} {lr:.3g}" for name, lr in after.items())
             self.notify(f"Step sizes reset to {self.surface.name}'s defaults: {values}.")
-        self._rerun_all()
 
-    def _change_tolerance(self) -> None:
-        self._tolerance_line.set_ydata([self.controls["tolerance"].value] * 2)
-        self._after_runs()
-
-    def _clicked(self, ax, x: float, y: float) -> None:
-        if ax is self._ax:
-            self.set_start(x, y)
+    def _change_max_budget(self) -> None:
+        self._recompute(budget=self.controls["max_budget"].value)  # the whole race shown
 
     def set_start(self, x: float, y: float) -> None:
         """Start every racer at ``(x, y)`` (what a click on the contours does)."""
-        point = np.array([x, y], dtype=float)
-        if not np.all(np.isfinite(point)):
-            raise ValueError(f"start must be two finite numbers (x, y); got {(x, y)!r}")
-        self._start = point
-        self.run(self._rerun_all, redraw=True)
+        point = check_point("start", (x, y), size=2)
+        self.run(lambda: self._move_start(point))
 
-    def _show_frame(self) -> None:
-        self._draw(self.controls["frame"].value)
+    def _move_start(self, point: np.ndarray) -> None:
+        before, self._start = self._start, point
+        try:
+            self._recompute()
+        except Exception:
+            self._start = before  # a start the runs refused: the race stays as it was
+            raise
 
-    # drawing ------------------------------------------------------------------------
+    def clicked(self, panel: int, x: float, y: float) -> None:
+        if panel == 0:
+            self.set_start(float(x), float(y))
 
-    def _show_surface(self) -> None:
-        self._contours.show(self.surface)
-        known = self.minimum() is not None
-        with plotting.projector_style():
-            self._loss_ax.set_ylabel("loss − minimum" if known else "loss")
-            self._loss_ax.set_title(
-                "loss above the minimum" if known else "loss (no known minimum)"
+    def _recompute(self, tolerance: float | None = None, budget: int | None = None) -> None:
+        """Every stop anew from the racers' runs (each computed again only if it changed)."""
+        tolerance = self.scene.value if tolerance is None else tolerance
+        longest = self.controls["max_budget"].value
+        budget = min(self.scene.frame if budget is None else budget, longest)
+        runs = {name: self._run(name) for name in self.racers}
+        for name, line in self._lines.items():
+            line.layout.display = None if name in runs else "none"
+        stale = [0] if self._build_contours() else []
+        if self._build_losses(runs):
+            stale.append(1)
+        self._rebuild_paths(runs)
+        self.set_panels(
+            (self._contour_figure, [a for p in self._paths.values() for a in p.artists], []),
+            (
+                self._loss_figure,
+                [*self._loss_lines.values(), *self._loss_markers.values(), self._tolerance_line],
+                [],
+            ),
+        )
+        self._full = runs
+        self._shared_series = self._series(runs)
+        family = pack_family([self._stop(t, runs, self._shared_series) for t in TOLERANCES])
+        self._updating = True
+        try:
+            self.scene.tracks = self._tracks(runs)
+            self.scene.family = family
+            self.scene.frame_step = max(1, math.ceil(longest / 200))
+            self.scene.frame = budget
+        finally:
+            self._updating = False
+        self._show(tolerance)
+        self.publish_panels(only=stale)
+
+    def _nearest_stop(self, tolerance: float) -> tuple[int, bool]:
+        offset = np.abs(np.log10(TOLERANCES) - math.log10(tolerance))
+        index = int(np.argmin(offset))
+        return index, bool(offset[index] < 1e-9)
+
+    def _show(self, tolerance: float) -> None:
+        """Show the race at ``tolerance``: a stop's, or one computed now between stops."""
+        index, on_stop = self._nearest_stop(tolerance)
+        if on_stop:
+            tolerance = TOLERANCES[index]
+            family = self.scene.family
+            self.status.value, self.table.value = family["labels"][index], family["html"][index]
+            extra = {}
+        else:
+            stop = self._stop(tolerance, self._full, self._shared_series)
+            self.status.value, self.table.value = stop["label"], stop["html"]
+            extra = pack_family([stop])
+            extra["value"] = tolerance
+        self._updating = True
+        try:
+            self.scene.extra = extra
+            self.scene.stop = index
+            self.scene.value = tolerance
+        finally:
+            self._updating = False
+        self._frame_changed()
+
+    _updating = False
+
+    def _value_from_browser(self, change) -> None:
+        if not self._updating:
+            self.run(lambda: self._show(change["new"]))
+
+    def _frame_changed(self, _change=None) -> None:
+        """The runs as far as the budget took them (the browser or code moved it)."""
+        budget = self.scene.frame
+        self.result = {
+            name: _cut(run, budget // evaluations_per_step(name))
+            for name, run in self._full.items()
+        }
+
+    def _set_tolerance(self, value) -> None:
+        value = check_number("tolerance", value, low=0, closed="neither")
+        low, high = TOLERANCES[0], TOLERANCES[-1]
+        used = min(max(float(value), low), high)
+        if used != value:
+            self.notify(
+                f"tolerance: {value:.3g} is outside [{low:.3g}, {high:.3g}]; "
+                f"clamped to {used:.3g}.",
+                error=True,
             )
-        self._tolerance_line.set_visible(known)
-        curvature = largest_curvature(self.surface, self.start)
-        with self.holding():
-            for name in optimizers.names():
-                low, high, default = step_size_range(name, self.surface, curvature)
-                set_log_slider(self.controls[f"{name}.lr"], low, high, snap(default))
+        self._show(used)
 
-    def _draw(self, evaluations: int) -> None:
-        """Each racer as far as ``evaluations`` gradient evaluations took it."""
-        for name in optimizers.names():
-            shown = name in self._runs
-            artists = [*self._paths[name].artists, self._loss_lines[name], self._loss_markers[name]]
-            for artist in artists:
-                artist.set_visible(shown)
-            if not shown:
-                continue
-            run = self._runs[name]
+    def _set_budget(self, value) -> None:
+        value = check_whole("budget", value)
+        longest = self.controls["max_budget"].value
+        used = min(max(int(value), 0), longest)
+        if used != value:
+            self.notify(
+                f"budget: {value} is outside [0, {longest}]; clamped to {used}.", error=True
+            )
+        self.scene.frame = used
+
+    def _entry_text(self) -> str:
+        _, on_stop = self._nearest_stop(self.scene.value)
+        return _as_the_browser_writes(self.scene.value, 3 if on_stop else 6)
+
+    def typed(self, text: str) -> None:
+        number = parse_number(text)
+        if number is None or number <= 0:
+            self.notify(
+                f"tolerance: {text.strip()!r} is not a number > 0; it stays {self._entry_text()}.",
+                error=True,
+            )
+            return
+        self._set_tolerance(number)
+
+    def _typed_in_run(self, text: str) -> None:
+        self.run(lambda: self.typed(text))
+
+    # the static picture -----------------------------------------------------------------
+
+    def draw_static_picture(self) -> None:
+        budget = self.scene.frame
+        floor = self._loss_ax.get_ylim()[0] if self._loss_ax.get_yscale() == "log" else None
+        for name, run in self._full.items():
             cost = evaluations_per_step(name)
-            step = min(evaluations // cost, run.steps)
+            step = min(budget // cost, run.steps)
             self._paths[name].update(run.points, upto=step)
-            gaps = self.gaps(name)
+            gaps = self._gaps(run)[: step + 1]
+            if floor is not None:
+                gaps = np.maximum(gaps, floor)
             drawn = plotting.thin(step + 1)
             self._loss_lines[name].set_data(drawn * cost, gaps[drawn])
             self._loss_markers[name].set_data([step * cost], [gaps[step]])
-        self._update_legend()
-
-    def _update_legend(self) -> None:
-        handles = [self._paths[name].line for name in self._runs]
-        labels = [_SHORT_LABELS[name] for name in self._runs]
-        current = self._ax.get_legend()
-        if current is not None and [t.get_text() for t in current.get_texts()] == labels:
-            return
-        if current is not None:
-            current.remove()
-        if handles:
-            self._ax.legend(handles, labels, loc="lower right", framealpha=0.85)
-        self.view.invalidate()
-
-    def _final(self, name: str) -> str:
-        """How ``name``'s run ended: its last loss (above the minimum, if known), or where it ran off."""
-        run = self._runs[name]
-        if run.diverged:
-            way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
-            return f"ran off {way} (diverged at step {run.diverged_at})"
-        return f"{self.gaps(name)[-1]:.3g}"
-
-    def _show_table(self) -> None:
-        reached = self.steps_to_tolerance()
-        tolerance = self.controls["tolerance"].value
-        known = self.minimum() is not None
-        rows = []
-        for name, run in self._runs.items():
-            i = optimizers.names().index(name)
-            cost = evaluations_per_step(name)
-            # without a minimum there is no tolerance to reach: how far each one went instead
-            step = reached[name] if known else run.steps
-            swatch = (
-                f'<span style="color: {RACE_COLORS[i]}; font-weight: bold">'
-                f"{_SYMBOLS[plotting.MARKERS[i]]} {_LINE_SYMBOLS[plotting.LINESTYLES[i]]}</span>"
-            )
-            rows.append(
-                f"<tr><td>{swatch} {html.escape(run.optimizer)}</td>"
-                f"<td>{'—' if step is None else step}</td>"
-                f"<td>{'—' if step is None else step * cost}</td>"
-                f"<td>{html.escape(self._final(name))}</td></tr>"
-            )
-        if known:
-            header = (
-                f"<tr><th>optimizer</th><th>steps to {tolerance:.2g}</th>"
-                "<th>gradient evaluations</th><th>final loss − minimum</th></tr>"
-            )
-            note = ""
-        else:
-            header = (
-                "<tr><th>optimizer</th><th>steps</th><th>gradient evaluations</th>"
-                "<th>final loss</th></tr>"
-            )
-            note = (
-                "<p>This surface has no known minimum, so no tolerance to reach: the lower the "
-                "final loss, the further downhill a racer got.</p>"
-            )
-        self.table.value = (
-            f'<table style="font-size: 1.05em; border-spacing: 1em 0.2em">{header}'
-            f"{''.join(rows)}</table>{note}"
-        )
-        self.show_status(
-            f"{len(self._runs)} optimizers, {self.controls['budget'].value} gradient evaluations "
-            f"each, from ({self.start[0]:.3g}, {self.start[1]:.3g})"
-        )
+        self._tolerance_line.set_ydata([self.scene.value] * 2)
 
     def summary(self) -> str:
         reached = self.steps_to_tolerance()
         parts = []
-        for name, run in self._runs.items():
+        for name, run in self.result.items():
             if run.diverged:
                 outcome = f"diverged at step {run.diverged_at}"
             elif self.minimum() is None:
@@ -474,10 +879,6 @@ class OptimizerRace(Explorer):
                 outcome = f"within tolerance at step {reached[name]}"
             parts.append(f"{run.optimizer} {outcome}")
         return (
-            f"OptimizerRace: {self.surface.name}, {self.controls['budget'].value} gradient "
-            f"evaluations, tolerance {self.controls['tolerance'].value:.2g}: " + "; ".join(parts)
+            f"OptimizerRace: {self.surface.name}, {self.budget} gradient evaluations, "
+            f"tolerance {self.scene.value:.2g}: " + ("; ".join(parts) or "no racers")
         )
-
-
-_SYMBOLS = {"o": "●", "s": "■", "^": "▲", "D": "◆", "v": "▼", "P": "✚", "X": "✖", "*": "★"}
-_LINE_SYMBOLS = {"-": "—", "--": "– –", "-.": "–·", ":": "···"}

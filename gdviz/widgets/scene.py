@@ -24,7 +24,10 @@ fetched at run time. Its traits are the whole picture:
     last) or a ``"marker"`` (the point at the frame).
 ``slider``
     The main slider's ``name`` and ``label``, and ``player`` (False: no Play, Step or
-    frame slider, for an explorer without steps).
+    frame slider, for an explorer without steps), ``frame_ms`` (optional: the least
+    time Play shows each frame, for an explorer of a few steps) and ``keep_frame`` (True:
+    moving the main slider keeps the frame, for an explorer whose frame is a setting of
+    its own, like the race's budget; else it shows the stop's last frame).
 
 Every redraw clears the canvas and draws from these traits alone, so the picture can
 never keep anything from an earlier state.
@@ -56,7 +59,9 @@ def pack_family(stops: list[dict]) -> dict:
     Each stop is a dict: ``value``, ``label`` (the status line), ``readout`` (beside the
     slider), ``frames`` (its last frame), optional ``html`` (a block under the panels),
     ``series`` (name → 1-D array, any length), optional ``frame_series`` (name → one 1-D
-    array per frame ``0..frames``) and optional ``frame_texts`` (one readout per frame).
+    array per frame ``0..frames``), optional ``frame_texts`` (one readout per frame) and
+    optional ``frame_text`` (one readout for every frame, ``{frame}`` and ``{last}``
+    replaced by the numbers: no string per frame to send).
     Every stop has the same series names. A series goes to the browser as one float32
     buffer with the int32 ``offsets`` of its chunks: chunk ``s`` is stop ``s``'s array;
     a per-frame series' chunks run stop after stop, frame after frame, and ``first[s]``
@@ -104,6 +109,8 @@ def pack_family(stops: list[dict]) -> dict:
         family["html"] = [str(stop.get("html", "")) for stop in stops]
     if any("frame_texts" in stop for stop in stops):
         family["frame_texts"] = [list(map(str, stop.get("frame_texts", []))) for stop in stops]
+    if any("frame_text" in stop for stop in stops):
+        family["frame_text"] = [str(stop.get("frame_text", "")) for stop in stops]
     return family
 
 

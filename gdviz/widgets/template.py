@@ -41,6 +41,10 @@ from .. import plotting
 from .controls import _format_number, _ReportsClamping, control_rows, parse_number
 from .scene import Scene
 
+PICTURE_WIDTH = 940
+"""The widest row of panels in :meth:`SceneExplorer.png`, in pixels: about the page's output
+area at 1366×768 with JupyterLab's file browser open (934 px), where panels wrap likewise."""
+
 _ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion
 _NOTE_COLOUR = "#0072B2"  # Okabe–Ito blue
 
@@ -144,12 +148,18 @@ class SceneExplorer(widgets.VBox):
         if isinstance(control, widgets.DOMWidget):
             control.add_class(f"gdviz-control-{css_name}")
         if isinstance(control, _ReportsClamping):
-            control.on_clamp = lambda requested, used: self.notify(
-                f"{control.description}: {_format_number(requested)} is outside "
-                f"[{_format_number(control.min)}, {_format_number(control.max)}]; "
-                f"clamped to {_format_number(used)}.",
-                error=True,
-            )
+
+            def clamped(requested, used) -> None:
+                low, high = control.bounds()
+                self.notify(
+                    f"{control.description}: {_format_number(requested)} is outside "
+                    f"[{_format_number(low)}, {_format_number(high)}]; "
+                    f"clamped to {_format_number(used)}.",
+                    error=True,
+                )
+                self._message_is_new = True  # it is about the change that runs next
+
+            control.on_clamp = clamped
             if entry:
                 box = self._entry_for(control)
                 box.add_class(f"gdviz-entry-{css_name}")
@@ -244,7 +254,9 @@ class SceneExplorer(widgets.VBox):
         colour = _ERROR_COLOUR if error else _NOTE_COLOUR
         sign = "⚠ " if error else ""
         self.message.value = f'<span style="color: {colour}">{sign}{html.escape(text)}</span>'
-        self._message_is_new = True
+        # a note made inside a change stays until the end of the next one; one made outside
+        # any change (a refused entry) goes at the end of the next change
+        self._message_is_new = self._depth > 0
 
     def report_error(self, error: Exception) -> None:
         """Show an exception raised by a callback; keep it in :attr:`last_error`."""
@@ -253,10 +265,6 @@ class SceneExplorer(widgets.VBox):
         self.notify(f"Could not update: {type(error).__name__}: {error}", error=True)
 
     # pictures -----------------------------------------------------------------------
-
-    picture_width: int | None = None
-    """The static picture's panels wrap into rows at most this many pixels wide, as the
-    browser wraps them in a narrow output area; None keeps them side by side."""
 
     def draw_static_picture(self) -> None:
         """Put the current state on the figures' moving artists (subclasses do)."""
@@ -273,32 +281,23 @@ class SceneExplorer(widgets.VBox):
         finally:
             for artist in self._static_only:
                 artist.set_visible(False)
-        # rows of panels, each as wide as picture_width allows (one row when it is None)
-        rows: list[list[PILImage.Image]] = [[]]
+        # side by side, a new row where the next would pass PICTURE_WIDTH: as the page wraps them
+        places, left, top, row_height = [], 0, 0, 0
         for image in images:
-            width = sum(i.width for i in rows[-1]) + image.width
-            if rows[-1] and self.picture_width is not None and width > self.picture_width:
-                rows.append([])
-            rows[-1].append(image)
-        picture = PILImage.new(
-            "RGB",
-            (
-                max(sum(i.width for i in row) for row in rows),
-                sum(max(i.height for i in row) for row in rows),
-            ),
-            "white",
-        )
-        top = 0
-        for row in rows:
-            left = 0
-            for image in row:
-                picture.paste(image, (left, top))
-                left += image.width
-            top += max(i.height for i in row)
+            if left and left + image.width > PICTURE_WIDTH:
+                left, top, row_height = 0, top + row_height, 0
+            places.append((left, top))
+            left += image.width
+            row_height = max(row_height, image.height)
+        width = max(x + image.width for (x, _), image in zip(places, images, strict=True))
+        picture = PILImage.new("RGB", (width, top + row_height), "white")
+        for image, place in zip(images, places, strict=True):
+            picture.paste(image, place)
         return picture
 
     def png(self) -> bytes:
-        """A PNG of what the explorer shows, panels side by side (see :attr:`picture_width`)."""
+        """A PNG of what the explorer shows, rendered by matplotlib: panels side by side,
+        wrapped into rows at :data:`PICTURE_WIDTH` pixels as the page wraps them."""
         with io.BytesIO() as out:
             self._picture().save(out, format="png")
             return out.getvalue()
@@ -333,7 +332,7 @@ def write_gif(explorer, picture: Callable[[], PILImage.Image], path, *, fps: int
     Parameters
     ----------
     explorer
-        An explorer with a ``"frame"`` control (either explorer base).
+        An explorer with a ``"frame"`` control.
     picture : callable
         Returns the explorer's current picture as a PIL image.
     path : str or Path

@@ -5,9 +5,7 @@
   Play to the end, Reset) the canvases and static layers are pixel for pixel those of an
   explorer freshly built in the same state, and the entry, the status line and the value
   drawn agree.
-- **Fit**: lesson 03 at 1366×768 in JupyterLab with the file browser open, and the
-  playground at 1024×768 in Voilà with the projector template: no explorer is wider than
-  its output area, and its main control and main panel are in the viewport together.
+(Whether every explorer fits a laptop and a projector: ``test_fit.py``.)
 
 Screenshots go to ``artifacts/screenshots/scene-*.png``.
 """
@@ -17,8 +15,6 @@ from __future__ import annotations
 import re
 
 from nbformat.v4 import new_code_cell, new_notebook
-
-from .conftest import ROOT, SCREENSHOTS, running_voila
 
 WAIT = 30_000
 
@@ -205,85 +201,3 @@ def test_a_typed_step_size_is_run_exactly_as_typed(lab):
     assert shown["entry"] == "0.1995" and shown["value"] == "0.1995", shown
     _agree(shown)
     lab.screenshot("scene-typed-0.1995")
-
-
-def _fits(page, explorer, what: str, control: str = "step_size") -> dict:
-    """The explorer is within its output area; its slider and first panel fit the viewport."""
-    slider = explorer.locator(f"input.gdviz-control-{control}")
-    # scroll as a student would (the wheel), until the control is near the top
-    slider.scroll_into_view_if_needed()
-    width, height = page.viewport_size["width"], page.viewport_size["height"]
-    for _ in range(8):
-        top = slider.evaluate("(el) => el.getBoundingClientRect().top")
-        if 60 <= top <= 160:
-            break
-        page.mouse.move(width * 0.6, height * 0.5)
-        page.mouse.wheel(0, top - 110)
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(300)
-    box = explorer.evaluate(
-        """(ex, control) => {
-          const rect = (el) => el.getBoundingClientRect().toJSON();
-          const area = ex.closest('.jp-OutputArea-output, .jp-OutputArea-child') || ex.parentElement;
-          return {
-            explorer: rect(ex), area: rect(area), scrollWidth: ex.scrollWidth,
-            slider: rect(ex.querySelector(`input.gdviz-control-${control}`)),
-            panel: rect(ex.querySelector('.gdviz-panel-0')),
-            viewport: [window.innerWidth, window.innerHeight],
-          };
-        }""",
-        control,
-    )
-    width, height = box["viewport"]
-    assert box["explorer"]["width"] <= box["area"]["width"] + 0.5, (what, box)
-    assert box["scrollWidth"] <= box["explorer"]["width"] + 0.5, (what, box)
-    for part in ("slider", "panel"):
-        rect = box[part]
-        inside = rect["top"] >= 0 and rect["bottom"] <= height
-        inside = inside and rect["left"] >= 0 and rect["right"] <= width
-        assert inside, f"{what}: the {part} is not in the {width}×{height} viewport: {box}"
-    return box
-
-
-def test_lesson_03_fits_a_laptop_with_the_file_browser_open(browser, lab_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    try:
-        from .conftest import Lab
-
-        lab = Lab(page=page, server=lab_server)
-        notebook = ROOT / "notebooks" / "03_gradient_descent.ipynb"
-        lab.open(lab.server.add_notebook(notebook, notebook.name))
-        assert page.locator(".jp-FileBrowser").first.is_visible(), "the file browser is closed"
-        lab.run_all_and_wait()
-        assert lab.problems() == []
-        explorers = lab.panel.locator(".gdviz-explorer")
-        explorers.first.wait_for(state="visible", timeout=WAIT)
-        sizes = []
-        for i in range(explorers.count()):
-            sizes.append(_fits(page, explorers.nth(i), f"lesson 03, explorer {i}"))
-        lab.screenshot("scene-fit-lab-1366x768")
-        print(
-            "\nlesson 03 at 1366×768: output areas "
-            + ", ".join(f"{s['area']['width']:.0f} px" for s in sizes)
-        )
-    finally:
-        context.close()
-        lab_server.shutdown_kernels()
-
-
-def test_the_playground_fits_voila_at_1024x768(browser, tmp_path):
-    notebook = ROOT / "notebooks" / "07_playground.ipynb"
-    with running_voila(notebook, tmp_path, template="projector") as server:
-        context = browser.new_context(viewport={"width": 1024, "height": 768})
-        page = context.new_page()
-        try:
-            page.goto(server.url, timeout=120_000)
-            explorer = page.locator(".gdviz-explorer").first
-            explorer.locator(".gdviz-panel-0 canvas").wait_for(state="visible", timeout=120_000)
-            box = _fits(page, explorer, "the playground in Voilà")
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "scene-fit-voila-1024x768.png"))
-            print(f"\nVoilà at 1024×768: output area {box['area']['width']:.0f} px")
-        finally:
-            context.close()

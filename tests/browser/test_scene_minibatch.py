@@ -12,8 +12,7 @@ Screenshots go to ``artifacts/screenshots/scene-minibatch-*.png``.
 
 from __future__ import annotations
 
-from .conftest import ROOT
-from .test_scene import _fits, _notebook, _picture, _rerun_cell, _same_picture, _type
+from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type
 
 WAIT = 30_000
 
@@ -123,25 +122,3 @@ def test_minibatch_pictures_depend_on_the_state_only(lab):
     _agree(shown(), 32)
     assert scene.get_attribute("data-frame") == "30"
     assert lab.problems() == []
-
-
-def test_lesson_04_fits_a_laptop_with_the_file_browser_open(browser, lab_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    try:
-        from .conftest import Lab
-
-        lab = Lab(page=page, server=lab_server)
-        notebook = ROOT / "notebooks" / "04_minibatch_sgd.ipynb"
-        lab.open(lab.server.add_notebook(notebook, notebook.name))
-        assert page.locator(".jp-FileBrowser").first.is_visible(), "the file browser is closed"
-        lab.run_all_and_wait()
-        assert lab.problems() == []
-        explorer = lab.panel.locator(".gdviz-explorer").first
-        explorer.locator(".gdviz-panel-0 canvas").wait_for(state="visible", timeout=WAIT)
-        box = _fits(page, explorer, "lesson 04", control="batch_size")
-        lab.screenshot("scene-minibatch-fit-lab-1366x768")
-        print(f"\nlesson 04 at 1366×768: output area {box['area']['width']:.0f} px")
-    finally:
-        context.close()
-        lab_server.shutdown_kernels()

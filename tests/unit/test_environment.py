@@ -12,7 +12,7 @@ GOOD = {
     "numpy": "2.4.6",
     "matplotlib": "3.11.2",
     "ipywidgets": "8.1.9",
-    "ipympl": "0.10.0",
+    "anywidget": "0.11.0",
     "jupyterlab_widgets": "3.0.17",
 }
 ALL_EXTENSIONS = set(LAB_EXTENSIONS.values())
@@ -29,15 +29,15 @@ def test_complete_setup_is_correct_and_names_every_version():
     assert feedback.correct
     for name in ("Python 3.11.9", "numpy 2.4.6", "matplotlib 3.11.2", "ipywidgets 8.1.9"):
         assert name in feedback.message
-    assert "ipympl 0.10.0" in feedback.message
+    assert "anywidget 0.11.0" in feedback.message
 
 
-def test_missing_ipympl_is_named_with_the_fix():
-    feedback = check(ipympl=None)
+def test_missing_anywidget_is_named_with_the_fix():
+    feedback = check(anywidget=None)
     assert not feedback.correct
-    assert "missing: ipympl" in feedback.message
+    assert "missing: anywidget" in feedback.message
     assert "make lab" in feedback.message
-    assert '%pip install "ipympl>=0.9.4"' in feedback.message
+    assert '%pip install "anywidget>=0.11"' in feedback.message
     assert "restart JupyterLab" in feedback.message
 
 
@@ -54,8 +54,8 @@ def test_too_old_package_gives_its_version_and_minimum():
 
 
 def test_version_with_suffix_is_read_by_its_numbers():
-    assert check(ipympl="0.10.0rc1").correct
-    assert not check(ipympl="0.9.3.dev0").correct
+    assert check(anywidget="0.11.0rc1").correct
+    assert not check(anywidget="0.10.9.dev0").correct
 
 
 def test_widget_frontend_older_than_kernel_side_is_a_problem():
@@ -86,7 +86,9 @@ def test_outside_a_kernel_is_not_ready():
 def test_lab_extension_not_found_is_a_note_not_a_failure():
     feedback = check(extensions={LAB_EXTENSIONS["ipywidgets"]})
     assert feedback.correct
-    assert "Note: the JupyterLab extension of ipympl is not in this environment" in feedback.message
+    assert (
+        "Note: the JupyterLab extension of anywidget is not in this environment" in feedback.message
+    )
 
 
 def test_given_versions_are_not_modified():
@@ -125,11 +127,11 @@ def test_result_is_a_feedback_that_reads_ready():
 
 
 def test_problem_reads_not_ready():
-    assert repr(check(ipympl=None)).startswith("Not ready: missing: ipympl")
+    assert repr(check(anywidget=None)).startswith("Not ready: missing: anywidget")
 
 
 def test_readiness_reads_in_words_and_colour_without_emoji():
-    ready, not_ready = check(), check(ipympl=None)
+    ready, not_ready = check(), check(anywidget=None)
     assert '<strong style="color: #009E73">Ready:</strong>' in ready._repr_html_()
     assert '<strong style="color: #D55E00">Not ready:</strong>' in not_ready._repr_html_()
     for text in (repr(ready), repr(not_ready), ready._repr_html_(), not_ready._repr_html_()):

@@ -405,7 +405,7 @@ def test_importing_the_widgets_after_registering_an_optimizer_works():
         "    name, label = 'sign', 'sign descent'\n"
         "optimizers.register(Sign)\n"
         "import gdviz.widgets.race as race\n"
-        "print(race.OPTIMIZER_COLORS['sign'])\n"
+        "print(race.look('sign')['colour'])\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False

@@ -13,8 +13,9 @@ from PIL import Image
 
 import gdviz
 from gdviz import optimizers
+from gdviz.stability import stability_limit
 from gdviz.widgets import DescentExplorer
-from gdviz.widgets.descent import FAMILY_BUDGET, stability_limit
+from gdviz.widgets.descent import FAMILY_BUDGET
 from gdviz.widgets.scene import payload_bytes, unpack_stop
 
 
@@ -116,7 +117,9 @@ def test_text_that_is_not_a_step_size_is_refused_and_nothing_changes(explorer, t
 def test_a_step_size_of_the_wrong_type_is_a_type_error_shown_in_the_app(explorer):
     explorer.controls["step_size"].value = "0.1"
     assert isinstance(explorer.last_error, TypeError)
-    assert "step size must be a number; got '0.1'" in html.unescape(explorer.message.value)
+    assert "step size must be a finite number > 0; got '0.1'" in html.unescape(
+        explorer.message.value
+    )
 
 
 def test_frames_scrub_the_run_and_the_static_picture_follows(explorer):

@@ -4,6 +4,7 @@
 // See gdviz/widgets/scene.py.
 
 const POINT = 100 / 72; // matplotlib points to pixels at the panels' 100 dpi
+const PICTURE_WIDTH = 940; // the widest row of a saved picture (gdviz.widgets.template)
 
 function floats(view) {
   if (!view) return new Float32Array(0);
@@ -270,7 +271,11 @@ function render({ model, el }) {
       label: decoded.labels[stop],
       readout: decoded.readouts[stop],
       html: decoded.html ? decoded.html[stop] : "",
-      frameText: decoded.frame_texts ? decoded.frame_texts[stop][f] : null,
+      frameText: decoded.frame_texts
+        ? decoded.frame_texts[stop][f]
+        : decoded.frame_text
+          ? decoded.frame_text[stop].replaceAll("{frame}", String(f)).replaceAll("{last}", String(last))
+          : null,
     };
   }
 
@@ -396,7 +401,9 @@ function render({ model, el }) {
     const i = Math.min(Math.max(stop, 0), family.count - 1);
     model.set("stop", i);
     model.set("value", family.values[i]);
-    model.set("frame", family.frames[i]);
+    // a frame that is a setting of its own (the race's budget) stays; else the whole run
+    const last = family.frames[i];
+    model.set("frame", slider.keep_frame ? Math.min(model.get("frame"), last) : last);
     model.save_changes();
     schedule();
   }
@@ -415,8 +422,17 @@ function render({ model, el }) {
     schedule();
   }
 
-  function tick() {
+  // Play shows each frame for at least ``slider.frame_ms`` (an explorer of a few steps
+  // walks them at a pace one can follow); without it, one frame per display frame.
+  let shownAt = 0;
+  function tick(now) {
     if (!playing) return;
+    const pace = slider.frame_ms || 0;
+    if (pace && now - shownAt < pace) {
+      requestAnimationFrame(tick);
+      return;
+    }
+    shownAt = now;
     const s = state();
     const next = Math.min(s.frame + model.get("frame_step"), s.last);
     model.set("frame", next);
@@ -459,6 +475,7 @@ function render({ model, el }) {
     const s = state();
     if (s.frame >= s.last) setFrame(0, false);
     playing = true;
+    shownAt = performance.now();
     schedule();
     requestAnimationFrame(tick);
   });
@@ -467,26 +484,29 @@ function render({ model, el }) {
     model.send({ event: "reset" });
   });
   save.addEventListener("click", () => {
-    // what is shown, at the PNGs' own resolution, the panels placed as the page places
-    // them (side by side, or wrapped into rows in a narrow output area)
+    // what is shown, at the PNGs' own resolution, panels side by side in rows of at most
+    // PICTURE_WIDTH pixels (as SceneExplorer.png places them)
     const s = state();
-    const origin = panels.getBoundingClientRect();
-    const places = views.map((view) => {
-      const rect = view.img.getBoundingClientRect();
-      const scale = rect.width > 0 ? view.panel.width / rect.width : 1;
-      return [(rect.left - origin.left) * scale, (rect.top - origin.top) * scale];
-    });
-    const width = Math.round(Math.max(...views.map((v, i) => places[i][0] + v.panel.width)));
-    const height = Math.round(Math.max(...views.map((v, i) => places[i][1] + v.panel.height)));
+    const places = [];
+    let [left, top, rowHeight, width] = [0, 0, 0, 0];
+    for (const view of views) {
+      if (left && left + view.panel.width > PICTURE_WIDTH) {
+        [left, top, rowHeight] = [0, top + rowHeight, 0];
+      }
+      places.push([left, top]);
+      left += view.panel.width;
+      rowHeight = Math.max(rowHeight, view.panel.height);
+      width = Math.max(width, left);
+    }
     const picture = document.createElement("canvas");
     picture.width = width;
-    picture.height = height;
+    picture.height = top + rowHeight;
     const ctx = picture.getContext("2d");
     ctx.fillStyle = "white";
-    ctx.fillRect(0, 0, width, height);
+    ctx.fillRect(0, 0, picture.width, picture.height);
     views.forEach((view, index) => {
       ctx.save();
-      ctx.translate(Math.round(places[index][0]), Math.round(places[index][1]));
+      ctx.translate(...places[index]);
       ctx.drawImage(view.img, 0, 0, view.panel.width, view.panel.height);
       drawPanel(ctx, view.panel, index, s, 1);
       ctx.restore();

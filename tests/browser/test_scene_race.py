@@ -1,0 +1,170 @@
+"""OptimizerRace drawn in the browser: history-free pictures, exact typed values, the fit.
+
+- **History-free**: after a sequence of changes made in the browser (the tolerance moved by
+  keys, typed between stops, another, the first again; a racer's step size changed and
+  back; the budget moved and Play to the end; Reset) the canvases and static layers are
+  pixel for pixel those of a race freshly built in the same state, and the tolerance entry,
+  the status line, the drawn tolerance, the budget readout and the frame agree.
+- **Fit**: at 1366×768 in JupyterLab with the file browser open, the race is no wider than
+  its output area, and its tolerance slider and contour panel are in the viewport together.
+
+Screenshots go to ``artifacts/screenshots/race-*.png``.
+"""
+
+from __future__ import annotations
+
+from .test_scene import _notebook, _rerun_cell, _type, _until_status
+
+WAIT = 30_000
+
+FRESH_LIKE = """\
+from gdviz.widgets import OptimizerRace
+
+def fresh_like(race):
+    fresh = OptimizerRace(race.controls["surface"].value, racers=race.racers, start=race.start)
+    fresh.controls["max_budget"].value = race.controls["max_budget"].value
+    for key, control in race.controls.items():
+        if "." in key:  # each racer's step size and hyper-parameter, exactly
+            fresh.controls[key].value = control.value
+    fresh.controls["budget"].value = race.controls["budget"].value
+    fresh.controls["tolerance"].value = race.controls["tolerance"].value
+    return fresh
+"""
+
+# What one race shows: its pixels (each panel's canvas, a digest of its static PNG) and words.
+_JS_PICTURE = """async (ex) => {
+  const digest = async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest('SHA-256', bytes);
+    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  const panels = [...ex.querySelectorAll('.gdviz-panel')];
+  const scene = ex.querySelector('.gdviz-scene');
+  return {
+    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
+    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
+    entry: ex.querySelector('input.gdviz-entry-tolerance').value,
+    status: ex.querySelector('.gdviz-status').textContent,
+    table: ex.querySelector('.gdviz-html').innerHTML,
+    budget: ex.querySelector('.gdviz-frame-readout').textContent,
+    value: scene.dataset.value,
+    frame: scene.dataset.frame,
+  };
+}"""
+
+
+def _picture(explorer) -> dict:
+    return explorer.evaluate(_JS_PICTURE)
+
+
+def _same_picture(lab, first, second, what: str) -> dict:
+    """Wait until both races show the same pixels and words (or fail saying what differs)."""
+    waited = 0
+    while True:
+        a, b = _picture(first), _picture(second)
+        if a == b:
+            return a
+        if waited >= WAIT:
+            differs = [key for key in a if a[key] != b[key]]
+            raise AssertionError(
+                f"{what}: the race differs from a fresh one in {differs}: "
+                f"{ {k: a[k] for k in differs if k != 'canvases'} } vs "
+                f"{ {k: b[k] for k in differs if k != 'canvases'} }"
+            )
+        lab.page.wait_for_timeout(250)
+        waited += 250
+
+
+def _agree(shown: dict) -> None:
+    """The entry, the status line, the table and the value drawn tell one tolerance; the
+    budget readout tells the frame drawn."""
+    value = float(shown["value"])
+    assert float(shown["entry"]) in (value, float(f"{value:.3g}")), shown
+    assert f"Within {value:.2g} of the minimum" in shown["status"], shown["status"]
+    assert f"steps to {value:.2g}" in shown["table"], shown["table"]
+    assert shown["budget"].startswith(f"budget: {shown['frame']} of "), shown["budget"]
+
+
+def _until_table(page, explorer, text: str) -> None:
+    table = explorer.locator(".gdviz-html")
+    page.wait_for_function(
+        "([el, t]) => el.innerHTML.includes(t)", arg=[table.element_handle(), text], timeout=WAIT
+    )
+
+
+def _until_frame(page, explorer, frame: int) -> None:
+    scene = explorer.locator(".gdviz-scene")
+    page.wait_for_function(
+        "([el, f]) => el.dataset.frame === f", arg=[scene.element_handle(), str(frame)]
+    )
+
+
+def test_race_pictures_depend_on_the_state_only(lab):
+    notebook = _notebook(FRESH_LIKE, 'a = OptimizerRace("quadratic")\na', "b = fresh_like(a)\nb")
+    lab.open(lab.server.add_notebook(notebook, "race-history.ipynb"))
+    lab.run_all_and_wait()
+    assert lab.problems() == []
+    explorers = lab.panel.locator(".gdviz-explorer")
+    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
+    a = explorers.nth(0)
+    page = lab.page
+    entry = a.locator("input.gdviz-entry-tolerance")
+    slider = a.locator("input.gdviz-control-tolerance")
+    frame = a.locator("input.gdviz-control-frame")
+    _until_status(page, a, r"Within 0\.0001 of the minimum")
+
+    # the budget by keys; then the tolerance by keys keeps it (two decades tighter)
+    frame.focus()
+    frame.press("Home")
+    for _ in range(30):
+        frame.press("ArrowRight")
+    _until_frame(page, a, 30)
+    slider.focus()
+    slider.press("ArrowLeft")
+    slider.press("ArrowLeft")
+    _until_status(page, a, r"Within 1e-06 of the minimum")
+    assert _picture(a)["frame"] == "30"
+    # typed between stops, another, the first again
+    _type(entry, "3e-5")
+    _until_status(page, a, r"Within 3e-05 of the minimum")
+    typed = _picture(a)
+    _agree(typed)
+    assert typed["entry"] == "0.00003" and typed["value"] == "0.00003", typed
+    _type(entry, "2e-7")
+    _until_status(page, a, r"Within 2e-07 of the minimum")
+    _type(entry, "3e-5")
+    _until_status(page, a, r"Within 3e-05 of the minimum")
+    assert _picture(a) == typed
+    # a racer's step size typed, and back
+    lr = a.locator(".gdviz-entry-momentum-lr input")
+    _type(lr, "0.0042")
+    _until_table(page, a, "Momentum(lr=0.0042, beta=0.9)")  # exactly as typed
+    changed = _picture(a)
+    assert changed["canvases"] != typed["canvases"]
+    _type(lr, "0.1")
+    _until_table(page, a, "Momentum(lr=0.1, beta=0.9)")
+    # Play to the end of the budget
+    a.locator(".gdviz-play").click()
+    page.wait_for_function(
+        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
+    )
+    lab.wait_for_idle()
+    page.wait_for_timeout(300)  # the kernel has heard of the frame
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after keys, typed tolerances, a step size and play")
+    _agree(shown)
+    assert shown["frame"] == "200" and shown["value"] == "0.00003"
+    assert shown["canvases"] == typed["canvases"] or shown["frame"] != typed["frame"]
+    lab.screenshot("race-history-after-changes")
+
+    # Reset: the race as it was built
+    a.locator(".gdviz-reset").click()
+    _until_status(page, a, r"Within 0\.0001 of the minimum")
+    lab.wait_for_idle()
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after Reset")
+    _agree(shown)
+    assert shown["frame"] == "200" and shown["value"] == "0.0001"
+    assert lab.problems() == []
