@@ -96,11 +96,16 @@ def test_minibatch_pictures_depend_on_the_state_only(lab):
     _until(page, a, f"(s) => s.status !== {status!r}", "the step size 0.8")
     _type(step, "0.5")
     _until(page, a, f"(s) => s.status === {status!r}", "the step size back at 0.5")
-    # Play to the end
+    # Play to the end, from the start (at the last frame the test could not tell it played)
     frame = a.locator("input.gdviz-control-frame")
+    frame.focus()
+    frame.press("Home")
+    page.wait_for_function("(el) => el.dataset.frame === '0'", arg=scene.element_handle())
     a.locator(".gdviz-play").click()
     page.wait_for_function(
-        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
+        "([el, play]) => Number(el.value) === Number(el.max) && play.textContent.includes('Play')",
+        arg=[frame.element_handle(), a.locator(".gdviz-play").element_handle()],
+        timeout=WAIT,
     )
     lab.wait_for_idle()
     page.wait_for_timeout(300)  # the kernel has heard of the frame
