@@ -13,16 +13,13 @@ N go through what a student does:
    link to here;
 3. for SLIDER_SECONDS, press a key on the step-size slider of the lesson's first explorer
    (the DescentExplorer) every PACE seconds, alternately up and down: "slider → visible change"
-   is from the key press to the explorer's canvas (ipympl) showing a different picture.
+   is from the key press to the explorer's canvas (drawn in the browser) showing a different picture.
 
 Memory per student: resident memory (RSS, so shared libraries count in each process) of the
 student's single-user server and kernels at the end of the slider minute, plus the hub's and
 the proxy's divided by N. CPU per student: CPU seconds of those processes over the whole run
 of that N, the same way. The browser runs on the same 2 cores and is left out of both; it slows
 everything it shares the machine with (honest for latency only as an upper bound).
-
-Today's explorers draw in the kernel (ipympl); the explorers are being rewritten to draw in the
-browser, which will change the slider column and the CPU: re-run then.
 
 Run: ``.venv/bin/python benchmarks/bench_class.py [N ...]`` (about 10 minutes for 5, 10, 20).
 """
@@ -54,8 +51,8 @@ STUDENTS_PER_BROWSER = 4
 PACE = 2.0  # s between two key presses: a student watching what each one does
 TIMEOUT = 600_000  # ms for one student to reach a running lesson
 MIB = 2**20
-HANDLE = ".gdviz-explorer .gdviz-control-step_size .noUi-handle"
-CANVAS = ".gdviz-explorer .jupyter-matplotlib-canvas-div canvas"
+HANDLE = ".gdviz-explorer input.gdviz-control-step_size"
+CANVAS = ".gdviz-explorer .gdviz-panel-0 canvas"
 
 _JS_KERNEL_READY = """() => {
   const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;

@@ -12,8 +12,8 @@ after   ``make present``: Voilà's tree of every lesson with ``presentation/voil
 
 Visits are paced: the next one starts when the server's kernels are idle again (in "after",
 once the heated kernel a visit took has been replaced), as a teacher moves on after minutes, not
-seconds. Per visit: the time from ``goto`` to the first figure visible (an inline picture or an ipympl
-canvas). After the visits: kernels still alive (the server's kernel processes), requests that
+seconds. Per visit: the time from ``goto`` to the first explorer's canvas visible
+(drawn in the browser). After the visits: kernels still alive (the server's kernel processes), requests that
 left 127.0.0.1, and browser console warnings. Then one page is closed without ``beforeunload``
 (a crashed browser): its kernel must be culled once idle (here after 20 s, 300 s in
 ``make present``).
@@ -50,7 +50,7 @@ from tests.browser.conftest import (  # noqa: E402
 )
 
 LESSON = next((ROOT / "notebooks").glob("03_*.ipynb")).name
-FIGURE = "#rendered_cells .jp-OutputArea-output img, #rendered_cells .jupyter-matplotlib-canvas-div canvas"
+FIGURE = "#rendered_cells .gdviz-panel-0 canvas"
 CULL_SECONDS = 20
 TEMPLATE = "voila/templates/projector"
 BEFORE_COMMIT = "730ae6d"  # main before issue 10: the template that linked Font Awesome's CDN

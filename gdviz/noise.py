@@ -105,14 +105,55 @@ def gradient_cloud(
     >>> bool(abs(cloud.mean - cloud.full).max() < cloud.spread / 5)    # unbiased
     True
     """
-    batch_size = check_batch_size(batch_size, problem.n)
     params = check_point("params", params, ndim=(1,))
-    full = np.asarray(problem.grad(params), dtype=float)
+    return gradient_clouds(problem, params[None], batch_size, n_batches=n_batches, seed=seed)[0]
+
+
+@validate_params(n_batches=Interval(Integral, 1, MAX_BATCHES), seed=Interval(Integral, 0, None))
+def gradient_clouds(
+    problem, points, batch_size: int, n_batches: int = 200, seed: int = 0
+) -> list[GradientCloud]:
+    """:func:`gradient_cloud` at each of ``points``, with the same batches at every point.
+
+    The batches drawn from ``seed`` do not depend on the point, so the cloud at each point
+    is exactly the one :func:`gradient_cloud` gives there with the same ``seed``; here each
+    batch's gradient is taken at all the points in one call (the problem's ``grad``
+    accepts a stack of points), which is what makes the clouds of a whole run cheap.
+
+    Parameters
+    ----------
+    problem : problem
+        Has ``n`` and ``grad(params, batch)`` for ``params`` of shape ``(k, d)``.
+    points : array_like
+        Shape ``(k, d)``: the points, say every point of a run.
+    batch_size, n_batches, seed
+        As in :func:`gradient_cloud`.
+
+    Returns
+    -------
+    list of GradientCloud
+        One per point.
+
+    Examples
+    --------
+    >>> from gdviz import problems
+    >>> line = problems.linear_regression()
+    >>> clouds = gradient_clouds(line, [[1.0, 0.0], [0.0, 1.0]], batch_size=32)
+    >>> np.array_equal(clouds[1].grads, gradient_cloud(line, [0.0, 1.0], 32).grads)
+    True
+    """
+    batch_size = check_batch_size(batch_size, problem.n)
+    points = check_point("points", points, ndim=(2,))
+    full = np.asarray(problem.grad(points), dtype=float)
     if batch_size == problem.n:
         # the only batch of n distinct examples is the whole data set
-        grads = np.tile(full, (n_batches, 1))
+        grads = np.repeat(full[:, None], n_batches, axis=1)
     else:
         rng = np.random.default_rng(seed)
         batches = [rng.choice(problem.n, size=batch_size, replace=False) for _ in range(n_batches)]
-        grads = np.array([problem.grad(params, batch) for batch in batches], dtype=float)
-    return GradientCloud(params=params, full=full, grads=grads, batch_size=batch_size)
+        grads = np.stack([problem.grad(points, batch) for batch in batches], axis=1)
+        grads = np.asarray(grads, dtype=float)
+    return [
+        GradientCloud(params=point, full=here, grads=cloud, batch_size=batch_size)
+        for point, here, cloud in zip(points, full, grads, strict=True)
+    ]

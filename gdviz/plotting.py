@@ -30,6 +30,7 @@ from contextlib import contextmanager
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from contourpy import LineType, contour_generator  # matplotlib's own contouring engine
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import Locator, NullLocator
 
@@ -87,6 +88,24 @@ def grid(surface, resolution: int = 200):
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     X, Y = np.meshgrid(xs, ys)
     return X, Y, np.asarray(surface(np.stack([X, Y], axis=-1)))
+
+
+def contour_polyline(X, Y, Z, level: float) -> np.ndarray:
+    """The contour of ``Z`` at ``level`` as one ``(k, 2)`` polyline, its pieces split by NaN rows.
+
+    The form a browser-drawn line takes (a non-finite point is a gap), computed by
+    matplotlib's own contouring engine; empty when ``Z`` never crosses ``level``.
+
+    Examples
+    --------
+    >>> X, Y = np.meshgrid(np.linspace(-2, 2, 41), np.linspace(-2, 2, 41))
+    >>> ring = contour_polyline(X, Y, X**2 + Y**2, 1.0)
+    >>> bool(np.allclose(np.hypot(*ring[:-1].T), 1.0, atol=0.01)), bool(np.isnan(ring[-1]).all())
+    (True, True)
+    """
+    lines = contour_generator(X, Y, Z, line_type=LineType.Separate).lines(level)
+    gap = np.full((1, 2), np.nan)
+    return np.concatenate([part for line in lines for part in (line, gap)] or [np.zeros((0, 2))])
 
 
 LEVEL_SCALES = ("auto", "linear", "log")

@@ -120,6 +120,28 @@ class LinearRegression(Surface, Problem):
         gram = self._moments(batch)[0]
         return np.broadcast_to(gram, (*p.shape[:-1], 2, 2)).copy()
 
+    def minimum(self, batch=None) -> np.ndarray:
+        """The ``(w, b)`` where the batch's own loss is lowest: its least-squares line.
+
+        NaNs when that is not one point: a batch whose ``x`` are all equal (one example,
+        say) is fitted perfectly by every line through its points, a whole line of
+        ``(w, b)``.
+
+        Examples
+        --------
+        >>> line = linear_regression(n=100)
+        >>> bool(np.allclose(line.minimum(), line.minima[0]))
+        True
+        >>> line.minimum([7])
+        array([nan, nan])
+        """
+        gram, cross, _ = self._moments(batch)
+        # the Gram matrix of (x, 1) is singular exactly when x does not vary over the batch
+        spread = gram[0, 0] - gram[0, 1] ** 2
+        if not spread > 1e-12 * max(gram[0, 0], 1.0):
+            return np.full(2, np.nan)
+        return np.linalg.solve(gram, cross)
+
     def __call__(self, params) -> np.ndarray:
         return self.loss(params)
 

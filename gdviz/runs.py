@@ -407,6 +407,24 @@ def descend(objective, optimizer, start=None, steps: int = 100) -> DescentPath:
     )
 
 
+def descent_on_parabola(step_size, steps: int, start: float = 3.0) -> np.ndarray:
+    """``w`` after 0, 1, …, ``steps`` steps of ``w += -step_size * 2w`` on ``L(w) = w²``.
+
+    Each step multiplies ``w`` by ``1 − 2·step_size``, so the run is computed in closed
+    form; an array of step sizes gives one run per row. The welcome lesson's first slider.
+
+    Examples
+    --------
+    >>> descent_on_parabola(0.1, 2)
+    array([3.  , 2.4 , 1.92])
+    >>> descent_on_parabola(np.array([0.5, 1.0]), 2)
+    array([[ 3.,  0.,  0.],
+           [ 3., -3.,  3.]])
+    """
+    factor = 1.0 - 2.0 * np.asarray(step_size, dtype=float)
+    return float(start) * factor[..., None] ** np.arange(int(steps) + 1)
+
+
 @validate_params(
     steps=Interval(Integral, 0, MAX_MINIBATCH_STEPS, allow_none=True),
     epochs=Interval(Integral, 0, None, allow_none=True),

@@ -1,15 +1,17 @@
-"""Interactive explorers for the lessons: ipywidgets apps around a live picture.
+"""Interactive explorers for the lessons: the kernel computes, the browser draws.
 
-Each explorer is an ``ipywidgets.VBox``: display it as a cell's last expression. Its
-``controls`` (a dict) can be set from code and its ``result`` is the current run.
-:class:`DescentExplorer` is drawn in the browser from its state (see
-:mod:`gdviz.widgets.template`, the template for new explorers); the others are still
-matplotlib figures redrawn in the kernel on an ipympl canvas (:mod:`gdviz.widgets.base`).
+Each explorer is an ``ipywidgets.VBox`` around a :class:`~gdviz.widgets.scene.Scene` (an
+anywidget): display it as a cell's last expression. The results for every stop of its
+main slider are computed once and sent to the browser, which draws each picture from the
+explorer's state. Its ``controls`` (a dict) can be set from code and its ``result`` is
+what is shown. :class:`SceneExplorer` (:mod:`gdviz.widgets.template`) is the template a
+new explorer fills in.
 """
 
-from .base import Explorer, FigureView, choose_backend
 from .descent import DescentExplorer
+from .direction import DirectionExplorer
 from .finite_differences import FiniteDifferenceExplorer
+from .first_step import FirstStepExplorer
 from .minibatch import MinibatchExplorer
 from .playground import Playground
 from .race import OptimizerRace
@@ -17,12 +19,11 @@ from .template import SceneExplorer
 
 __all__ = [
     "DescentExplorer",
-    "Explorer",
-    "FigureView",
+    "DirectionExplorer",
     "FiniteDifferenceExplorer",
+    "FirstStepExplorer",
     "MinibatchExplorer",
     "OptimizerRace",
     "Playground",
     "SceneExplorer",
-    "choose_backend",
 ]

@@ -18,6 +18,7 @@ import numpy as np
 import traitlets
 from traitlets import validate
 
+from ..stability import STOPS_PER_DECADE
 from ..validation import Options, check_number, check_whole
 
 
@@ -105,6 +106,22 @@ class Choice(widgets.Dropdown):
         values = [o[1] if isinstance(o, tuple) else o for o in self.options]
         Options(values).check(self.description or "value", proposal["value"])
         return proposal["value"]
+
+
+class ChoiceButtons(widgets.ToggleButtons):
+    """``ToggleButtons`` whose value must be one of their options, as :class:`Choice`.
+
+    Examples
+    --------
+    >>> method = ChoiceButtons(options=["forward", "central"], description="check with")
+    >>> method.value = None
+    Traceback (most recent call last):
+    ...
+    TypeError: check with must be one of: 'forward', 'central'; got None (a NoneType)
+    """
+
+    value = _Selected().tag(sync=True)
+    _validate_value = Choice._validate_value
 
 
 _SLIDER_LAYOUT = {"width": "22em"}
@@ -203,6 +220,38 @@ def int_slider(
         layout=_SLIDER_LAYOUT,
         style=_SLIDER_STYLE,
     )
+
+
+def set_log_slider(
+    slider,
+    low: float,
+    high: float,
+    value: float,
+    *,
+    stops_per_decade: float = STOPS_PER_DECADE,
+    anchor: float = 0.0,
+) -> None:
+    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``.
+
+    The stops are the exponents ``anchor + k / stops_per_decade`` for whole ``k``: with
+    ``anchor = log10(limit)`` the stability limit is one of them.
+
+    Examples
+    --------
+    >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
+    >>> set_log_slider(slider, 0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
+    >>> round(10**slider.min, 4), round(10**slider.max, 4), slider.step
+    (0.0252, 1.0024, 0.1)
+    """
+    low, high = min(low, value), max(high, value)
+    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
+    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
+    exponents = (anchor + first / stops_per_decade, anchor + last / stops_per_decade)
+    # widen first, so that neither bound is ever set past the other or the value
+    slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
+    slider.step = 1 / stops_per_decade
+    slider.value = value
+    slider.min, slider.max = exponents
 
 
 def _format_number(value) -> str:

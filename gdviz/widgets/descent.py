@@ -33,7 +33,6 @@ from .. import optimizers, plotting, surfaces
 from ..plotting import move_to_emptiest_corner
 from ..runs import Path, descend
 from ..stability import (
-    STOPS_PER_DECADE,
     has_constant_curvature,
     largest_curvature,
     snap,
@@ -67,39 +66,6 @@ def _diverged(run: Path) -> str:
     """What a diverged run did, in words: which way it ran off, and when it was stopped."""
     way = "downhill" if run.losses[-1] < run.losses[0] else "uphill"
     return f"ran off {way}, diverged at step {run.diverged_at} (the loss moved a million-fold)"
-
-
-def set_log_slider(
-    slider,
-    low: float,
-    high: float,
-    value: float,
-    *,
-    stops_per_decade: float = STOPS_PER_DECADE,
-    anchor: float = 0.0,
-) -> None:
-    """Give a log slider the range [low, high], widened to whole stops and to hold ``value``.
-
-    The stops are the exponents ``anchor + k / stops_per_decade`` for whole ``k``: with
-    ``anchor = log10(limit)`` the stability limit is one of them.
-
-    Examples
-    --------
-    >>> from gdviz.widgets.base import log_slider
-    >>> slider = log_slider("lr", 0.1, 1e-3, 1.0)
-    >>> set_log_slider(slider, 0.03, 0.9, 0.1, stops_per_decade=10, anchor=math.log10(0.2))
-    >>> round(10**slider.min, 4), round(10**slider.max, 4), slider.step
-    (0.0252, 1.0024, 0.1)
-    """
-    low, high = min(low, value), max(high, value)
-    first = math.floor((math.log10(low) - anchor) * stops_per_decade + 1e-9)
-    last = math.ceil((math.log10(high) - anchor) * stops_per_decade - 1e-9)
-    exponents = (anchor + first / stops_per_decade, anchor + last / stops_per_decade)
-    # widen first, so that neither bound is ever set past the other or the value
-    slider.min, slider.max = min(exponents[0], slider.min), max(exponents[1], slider.max)
-    slider.step = 1 / stops_per_decade
-    slider.value = value
-    slider.min, slider.max = exponents
 
 
 class ContourPanel:

@@ -17,7 +17,7 @@ explorers themselves.
 
 Examples
 --------
->>> playground = Playground(backend="inline")
+>>> playground = Playground()
 >>> playground.selected, sorted(playground.explorers)
 ('surfaces', ['surfaces'])
 >>> playground.select("minibatch")
@@ -34,7 +34,6 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from .base import Explorer, choose_backend
 from .descent import DescentExplorer
 from .minibatch import MinibatchExplorer
 from .race import OptimizerRace
@@ -53,9 +52,6 @@ class Playground(widgets.VBox):
         The built-in surface the "Surfaces" and "Race" tabs start on.
     tab : str
         The tab open at the start, one of :data:`TABS`.
-    backend : {"ipympl", "inline"}, optional
-        For the explorers still drawn by matplotlib in the kernel (mini-batches);
-        see :func:`gdviz.widgets.base.choose_backend`. The Surfaces tab draws in the browser.
 
     Attributes
     ----------
@@ -65,17 +61,14 @@ class Playground(widgets.VBox):
         Shows an error if a tab could not be built (never a traceback in the log).
     """
 
-    def __init__(
-        self, surface: str = "quadratic", *, tab: str = "surfaces", backend: str | None = None
-    ) -> None:
+    def __init__(self, surface: str = "quadratic", *, tab: str = "surfaces") -> None:
         self._check_name(tab)
-        self.backend = choose_backend(backend)
-        self._factories: dict[str, Callable[[], Explorer | SceneExplorer]] = {
-            "surfaces": lambda: DescentExplorer(surface),  # drawn in the browser: no backend
-            "minibatch": lambda: MinibatchExplorer(backend=self.backend),
-            "race": lambda: OptimizerRace(surface),  # drawn in the browser: no backend
+        self._factories: dict[str, Callable[[], SceneExplorer]] = {
+            "surfaces": lambda: DescentExplorer(surface),
+            "minibatch": MinibatchExplorer,
+            "race": lambda: OptimizerRace(surface),
         }
-        self._explorers: dict[str, Explorer | SceneExplorer] = {}
+        self._explorers: dict[str, SceneExplorer] = {}
         self.tabs = widgets.Tab(
             children=[
                 widgets.VBox([widgets.HTML(f"<i>Opening the {title} tab…</i>")])
@@ -110,7 +103,7 @@ class Playground(widgets.VBox):
         if change["new"] is not None:
             self._build(list(TABS)[change["new"]])
 
-    def _build(self, name: str) -> Explorer | SceneExplorer | None:
+    def _build(self, name: str) -> SceneExplorer | None:
         """Build the tab's explorer once and put it in the tab; show an error if that fails."""
         if name in self._explorers:
             return self._explorers[name]
@@ -127,7 +120,7 @@ class Playground(widgets.VBox):
         self.message.value = ""
         return explorer
 
-    def explorer(self, name: str) -> Explorer | SceneExplorer:
+    def explorer(self, name: str) -> SceneExplorer:
         """The explorer of the tab called ``name``, built now if it was not yet.
 
         Raises
@@ -143,7 +136,7 @@ class Playground(widgets.VBox):
         return explorer
 
     @property
-    def explorers(self) -> dict[str, Explorer | SceneExplorer]:
+    def explorers(self) -> dict[str, SceneExplorer]:
         """The explorers built so far, by tab name."""
         return dict(self._explorers)
 

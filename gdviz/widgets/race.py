@@ -46,8 +46,16 @@ from ..runs import Path, descend
 from ..stability import largest_curvature, snap, step_size_range
 from ..surfaces import Surface
 from ..validation import check_number, check_point, check_whole
-from .controls import Choice, SceneControl, TypedEntry, float_slider, log_slider, parse_number
-from .descent import set_log_slider, surface_choices
+from .controls import (
+    Choice,
+    SceneControl,
+    TypedEntry,
+    float_slider,
+    log_slider,
+    parse_number,
+    set_log_slider,
+)
+from .descent import surface_choices
 from .scene import pack_family
 from .template import Line, SceneExplorer
 

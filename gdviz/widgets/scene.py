@@ -24,9 +24,10 @@ fetched at run time. Its traits are the whole picture:
     last) or a ``"marker"`` (the point at the frame).
 ``slider``
     The main slider's ``name`` and ``label``, and ``player`` (False: no Play, Step or
-    frame slider, for an explorer without steps), and ``keep_frame`` (True: moving the
-    main slider keeps the frame, for an explorer whose frame is a setting of its own,
-    like the race's budget; else it shows the stop's last frame).
+    frame slider, for an explorer without steps), ``frame_ms`` (optional: the least
+    time Play shows each frame, for an explorer of a few steps) and ``keep_frame`` (True:
+    moving the main slider keeps the frame, for an explorer whose frame is a setting of
+    its own, like the race's budget; else it shows the stop's last frame).
 
 Every redraw clears the canvas and draws from these traits alone, so the picture can
 never keep anything from an earlier state.

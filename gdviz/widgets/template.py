@@ -41,6 +41,10 @@ from .. import plotting
 from .controls import _format_number, _ReportsClamping, control_rows, parse_number
 from .scene import Scene
 
+PICTURE_WIDTH = 940
+"""The widest row of panels in :meth:`SceneExplorer.png`, in pixels: about the page's output
+area at 1366×768 with JupyterLab's file browser open (934 px), where panels wrap likewise."""
+
 _ERROR_COLOUR = "#D55E00"  # Okabe–Ito vermillion
 _NOTE_COLOUR = "#0072B2"  # Okabe–Ito blue
 
@@ -277,17 +281,23 @@ class SceneExplorer(widgets.VBox):
         finally:
             for artist in self._static_only:
                 artist.set_visible(False)
-        picture = PILImage.new(
-            "RGB", (sum(i.width for i in images), max(i.height for i in images)), "white"
-        )
-        left = 0
+        # side by side, a new row where the next would pass PICTURE_WIDTH: as the page wraps them
+        places, left, top, row_height = [], 0, 0, 0
         for image in images:
-            picture.paste(image, (left, 0))
+            if left and left + image.width > PICTURE_WIDTH:
+                left, top, row_height = 0, top + row_height, 0
+            places.append((left, top))
             left += image.width
+            row_height = max(row_height, image.height)
+        width = max(x + image.width for (x, _), image in zip(places, images, strict=True))
+        picture = PILImage.new("RGB", (width, top + row_height), "white")
+        for image, place in zip(images, places, strict=True):
+            picture.paste(image, place)
         return picture
 
     def png(self) -> bytes:
-        """A PNG of what the explorer shows, panels side by side, rendered by matplotlib."""
+        """A PNG of what the explorer shows, rendered by matplotlib: panels side by side,
+        wrapped into rows at :data:`PICTURE_WIDTH` pixels as the page wraps them."""
         with io.BytesIO() as out:
             self._picture().save(out, format="png")
             return out.getvalue()
@@ -322,7 +332,7 @@ def write_gif(explorer, picture: Callable[[], PILImage.Image], path, *, fps: int
     Parameters
     ----------
     explorer
-        An explorer with a ``"frame"`` control (either explorer base).
+        An explorer with a ``"frame"`` control.
     picture : callable
         Returns the explorer's current picture as a PIL image.
     path : str or Path

@@ -5,22 +5,22 @@ error and no widget shows "Error displaying widget". Then, for every explorer th
 displays (found in its code cells, matched in order with the ``gdviz-explorer`` elements
 on the page):
 
-- move its main slider by keyboard (focus the handle, press an arrow key): the figure
-  changes (the ipympl canvas's ``toDataURL()``, or the inline image's ``src``) and its
-  readout (the text entry beside the slider, written by the kernel) shows the new value;
-- type the previous value into that readout and press Enter: the figure changes again
-  and the slider handle moves back;
-- press play (if it has an animation): the frame slider advances and the figure changes;
-  after a pause the frame readout, written by the kernel, agrees with the slider.
+- move its main slider by keyboard (focus it, press an arrow key): the picture (the first
+  panel's canvas, drawn in the browser) changes and the entry beside the slider shows the
+  new value;
+- type the previous value into that entry and press Enter: the picture changes again and
+  the slider moves back;
+- press Play (if it has steps): the picture changes and the frame slider reaches the last
+  step.
 
 Nothing may show an error afterwards either (an error in a callback appears in the
 explorer's message area, not as an output). Each lesson leaves
 ``artifacts/screenshots/<lesson>.png``. The playground (``notebooks/07_*.ipynb``) is also
 served by Voilà, where a slider must redraw the canvas without an error.
 
-Controls are found by the DOM classes the explorer base adds: ``gdviz-explorer`` on each
+Controls are found by the DOM classes the explorer template adds: ``gdviz-explorer`` on each
 explorer, ``gdviz-control-<name>`` on each control and ``gdviz-entry-<name>`` on a slider's
-text entry (see :meth:`gdviz.widgets.base.Explorer.add_control`).
+text entry (see :meth:`gdviz.widgets.template.SceneExplorer.add_control`).
 """
 
 from __future__ import annotations
@@ -42,21 +42,18 @@ WAIT = 30_000  # ms, for anything the kernel has to do
 
 @dataclass(frozen=True)
 class Main:
-    """An explorer's main slider: its control name and how its readout shows the value."""
+    """An explorer's main slider: the name of its control (``input.gdviz-control-<name>``)."""
 
     control: str
-    # "linear" (readout = value), "log" (readout = 10 ** handle position), "int", or "scene"
-    # (drawn in the browser from its state: gdviz.widgets.template)
-    scale: str
 
 
 MAIN_CONTROLS = {
-    "FirstStepExplorer": Main("step_size", "linear"),
-    "DirectionExplorer": Main("angle", "linear"),
-    "FiniteDifferenceExplorer": Main("h", "log"),
-    "DescentExplorer": Main("step_size", "scene"),
-    "MinibatchExplorer": Main("step_size", "log"),
-    "OptimizerRace": Main("tolerance", "scene"),
+    "FirstStepExplorer": Main("step_size"),
+    "DirectionExplorer": Main("angle"),
+    "FiniteDifferenceExplorer": Main("h"),
+    "DescentExplorer": Main("step_size"),
+    "MinibatchExplorer": Main("batch_size"),
+    "OptimizerRace": Main("tolerance"),
 }
 # What a container shows at first (the playground opens on its first tab), and the tabs
 # whose explorers are built when opened: (tab title, explorer), in order.
@@ -93,60 +90,25 @@ def css_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
-def readout_text(position: float, scale: str) -> str:
-    """The text the kernel writes in a slider's entry for this handle position."""
-    if scale == "int":
-        return str(round(position))
-    return f"{10**position if scale == 'log' else position:.3g}"
-
-
 # --------------------------------------------------------------------------- in the page
 
-FIGURE = ".jupyter-matplotlib-canvas-div canvas, img.widget-image, .gdviz-panel-0 canvas"
+FIGURE = ".gdviz-panel-0 canvas"
 
 # The figure as a string that changes when its pixels do.
-_JS_SNAPSHOT = "(el) => el.tagName === 'CANVAS' ? el.toDataURL() : el.src"
+_JS_SNAPSHOT = "(el) => el.toDataURL()"
 
 # Resolves to true once the figure holds a drawing that stays the same for 300 ms.
 _JS_SETTLED = """async (el) => {
-  const snap = () => (el.tagName === 'CANVAS' ? el.toDataURL() : el.src);
-  let blank = '';
-  if (el.tagName === 'CANVAS') {
-    if (el.width === 0 || el.height === 0) return false;
-    const empty = document.createElement('canvas');
-    empty.width = el.width;
-    empty.height = el.height;
-    blank = empty.toDataURL();
-  }
-  const first = snap();
+  if (el.width === 0 || el.height === 0) return false;
+  const empty = document.createElement('canvas');
+  empty.width = el.width;
+  empty.height = el.height;
+  const first = el.toDataURL();
   await new Promise((resolve) => setTimeout(resolve, 300));
-  return first !== blank && first === snap();
+  return first !== empty.toDataURL() && first === el.toDataURL();
 }"""
 
-_JS_CHANGED = """([el, before]) =>
-  (el.tagName === 'CANVAS' ? el.toDataURL() : el.src) !== before"""
-
-# Records every position the frame slider's handle shows from now on.
-_JS_RECORD_FRAMES = """(handle) => {
-  window.__gdvizFrames = [];
-  new MutationObserver(() => {
-    window.__gdvizFrames.push(Number(handle.getAttribute('aria-valuenow')));
-  }).observe(handle, { attributes: true, attributeFilter: ['aria-valuenow'] });
-}"""
-
-# True once the recorded frames went up at least twice in a row: the animation is playing.
-_JS_FRAMES_ADVANCED = """() => {
-  const f = window.__gdvizFrames;
-  let rising = 0;
-  for (let i = 1; i < f.length; i++) rising = f[i] > f[i - 1] ? rising + 1 : 0;
-  return f.length >= 3 && f.slice(1).some((v, i) => v > f[i]) && rising >= 2;
-}"""
-
-# Click the play/pause button only if it shows "pause" (in one step, so a run that just ended
-# is not restarted).
-_JS_PAUSE = """(button) => {
-  if (button.querySelector('.fa-pause')) button.click();
-}"""
+_JS_CHANGED = "([el, before]) => el.toDataURL() !== before"
 
 
 @dataclass
@@ -158,11 +120,6 @@ class Moved:
     typed: str
     frames: str  # "0 → 7 of 50", or "no animation"
     seconds: float
-
-
-def _position(handle) -> float:
-    # aria-valuenow is rounded to one decimal by noUiSlider; aria-valuetext is the value
-    return float(handle.get_attribute("aria-valuetext"))
 
 
 def _until(check, what: str, timeout: float = WAIT / 1000) -> None:
@@ -201,16 +158,12 @@ def _wait_value(entry, text: str, what: str) -> None:
 
 # What an explorer shows: each slider's position, each entry's text, and its text lines
 # (status, readouts, messages), for a failure's message.
-_JS_DESCRIBE = """(ex) => {
-  const classOf = (el, prefix) =>
-    [...el.classList].find((c) => c.startsWith(prefix))?.slice(prefix.length);
-  const sliders = [...ex.querySelectorAll('[class*="gdviz-control-"] .noUi-handle')].map(
-    (h) => `${classOf(h.closest('[class*="gdviz-control-"]'), 'gdviz-control-')}=` +
-      h.getAttribute('aria-valuetext'));
-  const entries = [...ex.querySelectorAll('[class*="gdviz-entry-"] input')].map(
-    (i) => `${classOf(i.closest('[class*="gdviz-entry-"]'), 'gdviz-entry-')}=${i.value}`);
-  return `sliders ${sliders.join(', ')}; entries ${entries.join(', ')}; text: ` +
-    ex.innerText.replace(/\\s+/g, ' ').trim();
+_JS_DESCRIBE = r"""(ex) => {
+  const scene = ex.querySelector('.gdviz-scene');
+  const entries = [...ex.querySelectorAll('input[class*="gdviz-entry-"], [class*="gdviz-entry-"] input')]
+    .map((i) => i.value);
+  return `value ${scene?.dataset.value}, frame ${scene?.dataset.frame}; entries ${entries.join(', ')}; ` +
+    `text: ${ex.innerText.replace(/\s+/g, ' ').trim()}`;
 }"""
 
 
@@ -227,81 +180,8 @@ def exercise(page, explorer, name: str) -> Moved:
 
 
 def _exercise(page, explorer, name: str) -> Moved:
+    """Keyboard, typing and play on an explorer drawn in the browser (its own range input)."""
     main = MAIN_CONTROLS[name.split()[0]]
-    if main.scale == "scene":
-        return _exercise_scene(page, explorer, name, main)
-    started = time.monotonic()
-    control = f".gdviz-control-{css_name(main.control)}"
-    handle = explorer.locator(f"{control} .noUi-handle")
-    entry = explorer.locator(f".gdviz-entry-{css_name(main.control)} input")
-    figure = explorer.locator(FIGURE).first
-    assert handle.count() == 1, f"{name}: no slider {control} (or more than one)"
-    assert entry.count() == 1, f"{name}: no text entry for {main.control}"
-
-    # 1. keyboard: one step along the slider
-    before = _settled(page, figure)
-    old = _position(handle)
-    # the value at the handle, as the kernel writes it: what the browser will send back
-    # (a value between the slider's stops is replaced by the nearest stop in the browser)
-    old_text = readout_text(old, main.scale)
-    key = "ArrowLeft" if old >= float(handle.get_attribute("aria-valuemax")) else "ArrowRight"
-    handle.focus()
-    handle.press(key)
-    _until(lambda: _position(handle) != old, f"{key} to move the {main.control} slider")
-    new_text = readout_text(_position(handle), main.scale)
-    assert new_text != old_text, f"{name}: {key} left the value at {old_text}"
-    _wait_value(entry, new_text, f"{key} on {main.control}")
-    after_key = _wait_changed(page, figure, before, f"{key} on {main.control}")
-
-    # 2. typing: the previous value back into the readout (a value on the slider's stops)
-    entry.click()
-    entry.press("Control+a")
-    entry.press_sequentially(old_text)
-    entry.press("Enter")
-    _wait_changed(page, figure, after_key, f"typing {old_text} into the {main.control} readout")
-    span = float(handle.get_attribute("aria-valuemax")) - float(
-        handle.get_attribute("aria-valuemin")
-    )
-    _until(
-        lambda: abs(_position(handle) - old) <= 0.01 * span,
-        f"the {main.control} slider to move back to {old_text}",
-    )
-    _wait_value(entry, old_text, f"typing {old_text}")
-
-    # 3. play: the frame slider advances (linked in the browser) and the figure follows
-    frames = "no animation"
-    if explorer.locator(".gdviz-control-play").count():
-        frame = explorer.locator(".gdviz-control-frame .noUi-handle")
-        frame_entry = explorer.locator(".gdviz-entry-frame input")
-        button = explorer.locator(".gdviz-control-play button").first
-        last = float(frame.get_attribute("aria-valuemax"))
-        before_play = _settled(page, figure)
-        frame.evaluate(_JS_RECORD_FRAMES)
-        button.click()
-        try:
-            page.wait_for_function(_JS_FRAMES_ADVANCED, timeout=WAIT)
-        except Exception as exc:
-            seen = page.evaluate("() => window.__gdvizFrames")
-            raise AssertionError(f"{name}: play did not advance the frame slider: {seen}") from exc
-        _wait_changed(page, figure, before_play, "play")
-        button.evaluate(_JS_PAUSE)
-        seen = page.evaluate("() => window.__gdvizFrames")
-        frames = f"{seen[0]:g} → {max(seen):g} of {last:g}"
-        # the kernel followed: once it is idle, the frame readout it writes matches the slider
-        page.wait_for_timeout(200)
-        _wait_value(frame_entry, readout_text(_position(frame), "int"), "play and pause")
-
-    return Moved(
-        name=name,
-        keyboard=f"{old_text} → {new_text} ({key})",
-        typed=old_text,
-        frames=frames,
-        seconds=time.monotonic() - started,
-    )
-
-
-def _exercise_scene(page, explorer, name: str, main: Main) -> Moved:
-    """The same three checks on an explorer drawn in the browser (its own range input)."""
     started = time.monotonic()
     scene = explorer.locator(".gdviz-scene")
     slider = scene.locator(f"input.gdviz-control-{css_name(main.control)}")
@@ -332,16 +212,19 @@ def _exercise_scene(page, explorer, name: str, main: Main) -> Moved:
 
     # 3. play: the frame advances in the browser and the figure follows
     frame = scene.locator("input.gdviz-control-frame")
-    last = int(frame.get_attribute("max"))
-    at_end = _settled(page, figure)
-    scene.locator(".gdviz-play").click()  # at the last frame: plays from the start
-    _wait_changed(page, figure, at_end, "play")  # an earlier frame is drawn
-    _until(lambda: int(frame.input_value()) == last, "play to reach the last frame")
+    frames = "no frames (no player)"  # an explorer without steps hides the player's row
+    if frame.is_visible():
+        last = int(frame.get_attribute("max"))
+        at_end = _settled(page, figure)
+        scene.locator(".gdviz-play").click()  # at the last frame: plays from the start
+        _wait_changed(page, figure, at_end, "play")  # an earlier frame is drawn
+        _until(lambda: int(frame.input_value()) == last, "play to reach the last frame")
+        frames = f"0 → {last} of {last}"
     return Moved(
         name=name,
         keyboard=f"{old_text} → {new_text} ({key})",
         typed=old_text,
-        frames=f"0 → {last} of {last}",
+        frames=frames,
         seconds=time.monotonic() - started,
     )
 

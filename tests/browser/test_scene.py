@@ -43,7 +43,7 @@ _JS_PICTURE = """async (ex) => {
     canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
     sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
     layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
-    entry: ex.querySelector('input.gdviz-entry-step_size').value,
+    entry: ex.querySelector('.gdviz-scene input.gdviz-entry').value,  // the main slider's
     status: ex.querySelector('.gdviz-status').textContent,
     value: ex.querySelector('.gdviz-scene').dataset.value,
     frame: ex.querySelector('.gdviz-scene').dataset.frame,

@@ -13,11 +13,6 @@ Screenshots go to ``artifacts/screenshots/race-*.png``.
 
 from __future__ import annotations
 
-import re
-
-from nbformat.v4 import new_code_cell, new_notebook
-
-from .conftest import Lab
 from .test_scene import _notebook, _rerun_cell, _type, _until_status
 
 WAIT = 30_000
@@ -177,62 +172,3 @@ def test_race_pictures_depend_on_the_state_only(lab):
     _agree(shown)
     assert shown["frame"] == "200" and shown["value"] == "0.0001"
     assert lab.problems() == []
-
-
-def test_the_race_fits_a_laptop_with_the_file_browser_open(browser, lab_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    try:
-        lab = Lab(page=page, server=lab_server)
-        notebook = new_notebook(
-            cells=[
-                new_code_cell(
-                    "from gdviz.widgets import OptimizerRace\n"
-                    'OptimizerRace("quadratic", racers=("gd", "momentum", "adam", "newton"))'
-                )
-            ],
-            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
-        )
-        lab.open(lab.server.add_notebook(notebook, "race-fit.ipynb"))
-        assert page.locator(".jp-FileBrowser").first.is_visible(), "the file browser is closed"
-        lab.run_all_and_wait()
-        assert lab.problems() == []
-        explorer = lab.panel.locator(".gdviz-explorer").first
-        explorer.locator(".gdviz-panel-0 canvas").wait_for(state="visible", timeout=WAIT)
-        _until_status(page, explorer, r"Within 0\.0001 of the minimum")
-        slider = explorer.locator("input.gdviz-control-tolerance")
-        slider.scroll_into_view_if_needed()
-        top = slider.evaluate("(el) => el.getBoundingClientRect().top")
-        page.mouse.move(800, 400)
-        page.mouse.wheel(0, top - 100)
-        page.wait_for_timeout(500)
-        box = explorer.evaluate(
-            """(ex) => {
-              const rect = (el) => el.getBoundingClientRect().toJSON();
-              const area = ex.closest('.jp-OutputArea-output') || ex.parentElement;
-              return {
-                explorer: rect(ex), area: rect(area), scrollWidth: ex.scrollWidth,
-                slider: rect(ex.querySelector('input.gdviz-control-tolerance')),
-                panel: rect(ex.querySelector('.gdviz-panel-0')),
-                viewport: [window.innerWidth, window.innerHeight],
-              };
-            }"""
-        )
-        lab.screenshot("race-fit-lab-1366x768")
-        width, height = box["viewport"]
-        assert box["explorer"]["width"] <= box["area"]["width"] + 0.5, box
-        assert box["scrollWidth"] <= box["explorer"]["width"] + 0.5, box
-        for part in ("slider", "panel"):
-            rect = box[part]
-            assert rect["top"] >= 0 and rect["bottom"] <= height, (part, box)
-            assert rect["left"] >= 0 and rect["right"] <= width, (part, box)
-        print(f"\nthe race at 1366×768: output area {box['area']['width']:.0f} px")
-        explorer.evaluate("(ex) => ex.scrollIntoView()")
-        page.wait_for_timeout(300)
-        lab.screenshot("race-controls-lab-1366x768")
-        assert re.match(
-            r"budget: 200 of 200", explorer.locator(".gdviz-frame-readout").inner_text()
-        )
-    finally:
-        context.close()
-        lab_server.shutdown_kernels()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gdviz import problems
-from gdviz.noise import gradient_cloud
+from gdviz.noise import gradient_cloud, gradient_clouds
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +105,19 @@ def test_values_of_the_wrong_type_are_refused_with_type_error(line, kwargs, mess
     kwargs = {"params": [0.0, 0.0], **kwargs}
     with pytest.raises(TypeError, match=message):
         gradient_cloud(line, **kwargs)
+
+
+def test_clouds_along_a_path_are_the_clouds_at_each_point(line):
+    points = np.array([line.start, [0.0, 0.0], line.minima[0]])
+    for size in (1, 16, line.n):
+        clouds = gradient_clouds(line, points, size, n_batches=20, seed=5)
+        for point, cloud in zip(points, clouds, strict=True):
+            alone = gradient_cloud(line, point, size, n_batches=20, seed=5)
+            np.testing.assert_array_equal(cloud.grads, alone.grads)
+            np.testing.assert_array_equal(cloud.full, alone.full)
+            assert cloud.batch_size == size
+
+
+def test_clouds_need_a_stack_of_points(line):
+    with pytest.raises(ValueError, match="points must be a stack of points"):
+        gradient_clouds(line, [0.0, 0.0], 4)

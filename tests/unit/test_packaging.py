@@ -29,7 +29,7 @@ def _conda_specs() -> tuple[dict, dict[str, str]]:
     specs = {}
     for dep in env["dependencies"]:
         if isinstance(dep, str):
-            # conda match specs: "numpy>=2.0", "python=3.11", "ipympl >=0.9"
+            # conda match specs: "numpy>=2.0", "python=3.11", "anywidget >=0.11"
             match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*(\S*)", dep.strip())
             assert match, f"unparsable conda dependency {dep!r}"
             specs[canonicalize_name(match.group(1))] = match.group(2)

@@ -364,3 +364,20 @@ def test_linear_regression_on_data_with_a_nan_raises_value_error_and_prints_noth
 def test_logistic_regression_on_data_with_a_nan_raises_value_error():
     with pytest.raises(ValueError, match=r"x must be a point of finite numbers"):
         problems.LogisticRegression([1, np.nan, 3, 4], [0, 1, 0, 1])
+
+
+def test_a_batch_minimum_is_that_batch_least_squares_line():
+    line = problems.linear_regression(n=200, seed=1)
+    np.testing.assert_allclose(line.minimum(), line.minima[0], atol=1e-12)
+    pair = np.array([3, 50])  # two examples with different x: the line through both
+    w, b = line.minimum(pair)
+    np.testing.assert_allclose(w * line.x[pair] + b, line.y[pair], atol=1e-9)
+    batch = np.arange(20, 60)
+    np.testing.assert_allclose(line.grad(line.minimum(batch), batch), 0.0, atol=1e-9)
+
+
+def test_a_batch_of_one_example_has_no_single_minimum():
+    line = problems.linear_regression(n=50)
+    assert np.isnan(line.minimum([4])).all()
+    same_x = problems.LinearRegression([1.0, 1.0, 2.0], [0.0, 1.0, 3.0])
+    assert np.isnan(same_x.minimum([0, 1])).all()

@@ -57,6 +57,7 @@ CALLS = {
     "gdviz.runs.descend": lambda **kw: runs.descend(BOWL, optimizers.GradientDescent(), **kw),
     "gdviz.runs.minibatch_descend": _minibatch,
     "gdviz.noise.gradient_cloud": lambda **kw: noise.gradient_cloud(LINE, [0.0, 0.0], 4, **kw),
+    "gdviz.noise.gradient_clouds": lambda **kw: noise.gradient_clouds(LINE, [[0.0, 0.0]], 4, **kw),
     "gdviz.datasets.make_line": lambda **kw: datasets.make_line(**kw),
     "gdviz.datasets.make_two_classes": lambda **kw: datasets.make_two_classes(**kw),
     "gdviz.surfaces.quadratic": lambda **kw: surfaces.quadratic(**kw),

@@ -20,10 +20,15 @@ import math
 import numpy as np
 import pytest
 
-from gdviz.widgets import DescentExplorer
+from gdviz.widgets import DescentExplorer, FiniteDifferenceExplorer
+from gdviz.widgets.direction import DirectionExplorer
+from gdviz.widgets.first_step import FirstStepExplorer
 
 EXPLORERS = {
     "DescentExplorer": lambda: DescentExplorer("quadratic", steps=30),
+    "FirstStepExplorer": lambda: FirstStepExplorer(steps=3),
+    "DirectionExplorer": lambda: DirectionExplorer("himmelblau"),
+    "FiniteDifferenceExplorer": FiniteDifferenceExplorer,
 }
 """How to build each explorer, small enough to be quick."""
 

@@ -1,4 +1,6 @@
-"""DirectionExplorer: the slope in every direction at a point (lesson 01's instrument)."""
+"""DirectionExplorer: the slope in every direction at a point (lesson 01's instrument), drawn in the browser."""
+
+import io
 
 import matplotlib
 
@@ -6,15 +8,31 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pytest
-from matplotlib.backend_bases import MouseEvent
+from PIL import Image
 
 from gdviz import surfaces
-from gdviz.widgets.direction import DirectionExplorer, directional_slope, unit_vector
+from gdviz.directions import directional_slope, unit_vector
+from gdviz.widgets.direction import STOPS, DirectionExplorer
+from gdviz.widgets.scene import payload_bytes, unpack_stop
+
+
+@pytest.fixture(scope="module")
+def built():
+    return DirectionExplorer("himmelblau", point=(-1.0, 0.5), angle=30.0)
 
 
 @pytest.fixture
-def explorer():
-    return DirectionExplorer("himmelblau", point=(-1.0, 0.5), angle=30.0, backend="inline")
+def explorer(built):
+    built.reset()
+    return built
+
+
+def shown(explorer) -> dict:
+    """The series the browser draws now: the typed angle's, else the slider's stop's."""
+    scene = explorer.scene
+    if scene.extra:
+        return unpack_stop(scene.extra)
+    return unpack_stop(scene.family, scene.stop)
 
 
 def test_slope_is_gradient_dot_direction(explorer):
@@ -35,7 +53,7 @@ def test_slope_is_largest_along_the_gradient(explorer):
 
 def test_slope_is_zero_along_the_contour_and_most_negative_downhill():
     bowl = surfaces.get("quadratic", condition=1)  # ∇f = (x, y): at (1, 0) it points at 0°
-    s = DirectionExplorer(bowl, point=(1.0, 0.0), backend="inline")
+    s = DirectionExplorer(bowl, point=(1.0, 0.0))
     s.controls["angle"].value = 90.0
     assert s.result.slope == pytest.approx(0.0, abs=1e-12)
     s.controls["angle"].value = 180.0
@@ -43,47 +61,55 @@ def test_slope_is_zero_along_the_contour_and_most_negative_downhill():
     assert "steepest way down" in s.status.value
 
 
-def test_angle_change_moves_the_drawn_artists(explorer):
-    before = (explorer._slice_line.get_ydata().copy(), explorer._slope_marker.get_xdata()[0])
+def test_every_whole_degree_is_computed_once_with_its_own_words(explorer):
+    family = explorer.scene.family
+    assert family["values"] == [float(a) for a in range(361)]
+    assert family["labels"][120].startswith("θ = 120° ")
+    assert family["readouts"][0] == "slope ∇f·u = +22.5 (|∇f| = 41.2)"
+
+
+def test_each_stop_draws_its_arrow_slice_tangent_and_slope_marker(explorer):
     explorer.controls["angle"].value = 120.0
-    assert not np.allclose(explorer._slice_line.get_ydata(), before[0])
-    assert explorer._slope_marker.get_xdata()[0] == 120.0
-    assert explorer._tangent.get_ydata()[-1] == pytest.approx(
-        float(explorer.surface(explorer.point)) + explorer.result.slope * explorer.reach
+    assert explorer.scene.extra == {} and explorer.scene.stop == 120
+    drawn, r, p = shown(explorer), explorer.result, explorer.point
+    u = unit_vector(120.0)
+    np.testing.assert_allclose(
+        drawn["arrow_x"], [p[0], p[0] + explorer._arrow_length * u[0]], rtol=1e-6
     )
+    heights = explorer.surface(p + drawn["t"].astype(float)[:, None] * u)
+    np.testing.assert_allclose(drawn["height"], heights, rtol=1e-5)
+    tangent_slope = np.diff(drawn["tangent_y"]) / np.diff(drawn["tangent_t"])
+    np.testing.assert_allclose(tangent_slope, [r.slope], rtol=1e-5)
+    np.testing.assert_allclose(drawn["mark_x"], [120.0])
+    np.testing.assert_allclose(drawn["mark_y"], [r.slope], rtol=1e-6)
 
 
-def test_angle_change_redraws_in_place_without_a_full_draw(explorer):
-    explorer.controls["angle"].value = 40.0  # the first refresh draws everything once
-    full = explorer.view.full_draws
-    for angle in (50.0, 60.0, 70.0):
-        explorer.controls["angle"].value = angle
-    assert explorer.view.full_draws == full
-    assert explorer.view.blits >= 3
+def test_an_angle_typed_between_whole_degrees_is_computed_exactly(explorer):
+    explorer.entries["angle"].value = "30.5"
+    assert explorer.result.angle == 30.5 and explorer.scene.value == 30.5
+    assert explorer.scene.extra["value"] == 30.5 and explorer.scene.stop in (30, 31)
+    assert explorer.entries["angle"].value == "30.5"
+    np.testing.assert_allclose(shown(explorer)["mark_x"], [30.5])
+    assert explorer.status.value.startswith("θ = 30.5° ")
 
 
-def test_set_point_moves_the_point_and_the_arrows(explorer):
+def test_set_point_moves_the_point_and_computes_every_direction_there(explorer):
     explorer.set_point((2.0, -1.0))
     np.testing.assert_array_equal(explorer.result.point, [2.0, -1.0])
-    np.testing.assert_array_equal(explorer._point_dot.get_xydata()[0], [2.0, -1.0])
+    np.testing.assert_allclose(shown(explorer)["point_x"], [2.0])
     g = explorer.surface.grad([2.0, -1.0])
     np.testing.assert_allclose(explorer.result.gradient, g)
     assert "p = (2.00, -1.00)" in explorer.summary()
+    assert explorer.map_ax.get_title().startswith("you stand at p = (2.00, -1.00)")
 
 
 def test_click_on_the_map_moves_the_point(explorer):
-    explorer.view.canvas.draw()
-    x, y = explorer.map_ax.transData.transform((1.5, 1.0))
-    event = MouseEvent("button_press_event", explorer.view.canvas, x, y, button=1)
-    explorer.view.canvas.callbacks.process("button_press_event", event)
-    np.testing.assert_allclose(explorer.point, [1.5, 1.0], atol=0.05)
+    explorer.clicked(0, 1.5, 1.0)
+    np.testing.assert_array_equal(explorer.point, [1.5, 1.0])
 
 
 def test_click_outside_the_map_keeps_the_point(explorer):
-    explorer.view.canvas.draw()
-    x, y = explorer.slope_ax.transData.transform((90.0, 0.0))
-    event = MouseEvent("button_press_event", explorer.view.canvas, x, y, button=1)
-    explorer.view.canvas.callbacks.process("button_press_event", event)
+    explorer.clicked(2, 90.0, 0.0)
     np.testing.assert_array_equal(explorer.point, [-1.0, 0.5])
 
 
@@ -97,15 +123,41 @@ def test_bad_point_is_shown_in_the_app_not_raised(explorer):
 def test_angle_outside_the_range_is_clamped_with_a_message(explorer):
     explorer.controls["angle"].value = 400.0
     assert explorer.result.angle == 360.0
-    assert "clamped" in explorer.message.value
+    assert "400 is outside [0, 360]; clamped to 360" in explorer.message.value
+    assert explorer.entries["angle"].value == "360"
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"), [(float("nan"), ValueError), (None, TypeError), ("45", TypeError)]
+)
+def test_a_bad_angle_from_code_is_refused_naming_the_control(explorer, bad, error):
+    explorer.controls["angle"].value = bad
+    assert isinstance(explorer.last_error, error)
+    assert "direction θ (°) must be a finite number" in explorer.message.value
+    assert explorer.result.angle == 30.0
+
+
+def test_a_refused_entry_says_so_until_the_next_valid_change(explorer):
+    explorer.entries["angle"].value = "east"
+    assert "is not a number; it stays 30." in explorer.message.value
+    explorer.controls["angle"].value = 31.0
+    assert explorer.message.value == ""
+
+
+def test_reset_goes_back_to_the_first_point_and_angle(explorer):
+    explorer.set_point((2.0, -1.0))
+    explorer.entries["angle"].value = "77.7"
+    explorer.reset()
+    np.testing.assert_array_equal(explorer.point, [-1.0, 0.5])
+    assert explorer.scene.value == 30.0 and explorer.scene.extra == {}
 
 
 def test_stationary_point_is_flat_in_every_direction():
     bowl = surfaces.get("quadratic")
-    s = DirectionExplorer(bowl, point=(0.0, 0.0), backend="inline")
+    s = DirectionExplorer(bowl, point=(0.0, 0.0))
     assert s.result.slope == 0.0
     assert "flat in every direction" in s.summary()
-    assert np.all(np.isfinite(s._slice_line.get_ydata()))
+    assert np.all(np.isfinite(shown(s)["height"]))
 
 
 def test_summary_is_the_static_text(explorer):
@@ -116,24 +168,23 @@ def test_summary_is_the_static_text(explorer):
 
 
 def test_default_point_is_the_surface_start():
-    s = DirectionExplorer("rosenbrock", backend="inline")
+    s = DirectionExplorer("rosenbrock")
     np.testing.assert_array_equal(s.point, surfaces.get("rosenbrock").start)
 
 
 def test_unknown_surface_is_refused():
     with pytest.raises(ValueError, match="unknown surface"):
-        DirectionExplorer("bowl", backend="inline")
+        DirectionExplorer("bowl")
 
 
 def test_non_positive_reach_is_refused():
     with pytest.raises(ValueError, match="reach"):
-        DirectionExplorer("himmelblau", reach=0.0, backend="inline")
+        DirectionExplorer("himmelblau", reach=0.0)
 
 
-def test_ipympl_backend_builds_and_updates():
-    s = DirectionExplorer("himmelblau", point=(-1.0, 0.5), backend="ipympl")
-    s.controls["angle"].value = 90.0
-    assert s.result.slope == pytest.approx(surfaces.get("himmelblau").grad([-1.0, 0.5])[1])
+def test_unknown_contour_scale_is_refused():
+    with pytest.raises(ValueError, match="contour_scale must be one of"):
+        DirectionExplorer("himmelblau", contour_scale="sqrt")
 
 
 def test_map_levels_are_equally_spaced_by_default(explorer):
@@ -142,19 +193,33 @@ def test_map_levels_are_equally_spaced_by_default(explorer):
     np.testing.assert_allclose(steps, steps[0])
 
 
-def test_unknown_contour_scale_is_refused():
-    with pytest.raises(ValueError, match="scale must be one of"):
-        DirectionExplorer("himmelblau", contour_scale="sqrt", backend="inline")
+def test_the_slice_panel_holds_every_direction_and_tangent(explorer):
+    low, high = explorer.scene.panels[1]["axes"]["ylim"]
+    for stop in range(0, len(STOPS), 15):
+        drawn = unpack_stop(explorer.scene.family, stop)
+        for name in ("height", "tangent_y"):
+            assert low <= drawn[name].min() and drawn[name].max() <= high
+
+
+def test_it_has_no_player_and_says_so_when_asked_for_a_gif(explorer, tmp_path):
+    assert explorer.scene.slider["player"] is False
+    with pytest.raises(ValueError, match="no animation"):
+        explorer.save_gif(tmp_path / "direction.gif")
+
+
+def test_the_payload_stays_under_a_megabyte(explorer):
+    assert payload_bytes(explorer.scene.family) < 1_000_000
 
 
 def test_the_slice_readout_of_the_static_picture_stays_off_the_curves():
-    explorer = DirectionExplorer(backend="inline")  # the slice is a hump over the panel's top
+    explorer = DirectionExplorer()  # the slice is a hump over the panel's top
     for angle in (0.0, 90.0, 200.0):
         explorer.controls["angle"].value = angle
+        explorer.png()
         text = explorer._slice_text
-        explorer.view.png()
+        figure = explorer.slice_ax.figure
         text.set_visible(True)
-        box = text.get_window_extent(explorer.figure.canvas.get_renderer())
+        box = text.get_window_extent(figure.canvas.get_renderer())
         text.set_visible(False)
         ax = explorer.slice_ax
         drawn = np.concatenate(
@@ -170,7 +235,7 @@ def test_the_slice_readout_of_the_static_picture_stays_off_the_curves():
 
 def test_a_slope_that_is_only_rounding_noise_is_printed_as_zero():
     bowl = surfaces.get("quadratic", condition=1)
-    s = DirectionExplorer(bowl, point=(1.0, 0.0), angle=90.0, backend="inline")
+    s = DirectionExplorer(bowl, point=(1.0, 0.0), angle=90.0)
     assert s.result.slope != 0.0  # cos 90° in floating point
     assert "slope ∇f·u = +0;" in s.status.value and "e-" not in s.status.value.split(";")[0]
 
@@ -178,6 +243,11 @@ def test_a_slope_that_is_only_rounding_noise_is_printed_as_zero():
 def test_a_tiny_gradient_near_a_hill_top_gets_no_direction():
     himmelblau = surfaces.get("himmelblau")
     hill_top = (-0.270845, -0.923039)  # the local maximum, to six decimals
-    s = DirectionExplorer(himmelblau, point=hill_top, angle=65.0, backend="inline")
+    s = DirectionExplorer(himmelblau, point=hill_top, angle=65.0)
     assert 0 < s.result.steepest_slope < 1e-4
     assert "from ∇f" not in s.summary() and "nearly flat" in s.summary()
+
+
+def test_the_saved_picture_wraps_its_panels_as_the_page_does(explorer):
+    picture = Image.open(io.BytesIO(explorer.png()))
+    assert picture.size == (920, 400 + 245)  # map and slice side by side, the slopes below

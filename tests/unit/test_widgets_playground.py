@@ -16,7 +16,7 @@ from gdviz.widgets.playground import TABS
 @pytest.fixture(scope="module")
 def playground():
     """One playground with every tab built (building is the slow part)."""
-    playground = Playground(backend="inline")
+    playground = Playground()
     for name in TABS:
         playground.explorer(name)
     playground.select("surfaces")
@@ -24,19 +24,19 @@ def playground():
 
 
 def test_only_the_open_tab_is_built_at_first():
-    playground = Playground(backend="inline")
+    playground = Playground()
     assert playground.selected == "surfaces"
     assert list(playground.explorers) == ["surfaces"]
     assert isinstance(playground.tabs.children[0].children[0], DescentExplorer)
 
 
 def test_the_tabs_have_their_titles_in_order():
-    playground = Playground(backend="inline")
+    playground = Playground()
     assert playground.tabs.titles == ("Surfaces", "Mini-batches", "Race")
 
 
 def test_opening_a_tab_builds_its_explorer_into_it():
-    playground = Playground(backend="inline")
+    playground = Playground()
     playground.tabs.selected_index = 2  # as a click on the "Race" tab does
     assert playground.selected == "race"
     assert isinstance(playground.tabs.children[2].children[0], OptimizerRace)
@@ -44,7 +44,7 @@ def test_opening_a_tab_builds_its_explorer_into_it():
 
 
 def test_starting_on_another_tab_builds_only_that_one():
-    playground = Playground(tab="minibatch", backend="inline")
+    playground = Playground(tab="minibatch")
     assert playground.selected == "minibatch"
     assert list(playground.explorers) == ["minibatch"]
     assert isinstance(playground.explorer("minibatch"), MinibatchExplorer)
@@ -58,7 +58,7 @@ def test_an_explorer_is_built_once(playground):
 
 
 def test_the_surface_reaches_the_surfaces_and_race_tabs():
-    playground = Playground("rosenbrock", backend="inline")
+    playground = Playground("rosenbrock")
     assert playground.explorer("surfaces").controls["surface"].value == "rosenbrock"
     assert playground.explorer("race").controls["surface"].value == "rosenbrock"
 
@@ -114,13 +114,13 @@ def test_an_optimizer_ticked_in_the_race_joins_it(playground):
 
 def test_an_unknown_tab_is_refused_with_the_names():
     with pytest.raises(ValueError, match="surfaces, minibatch, race"):
-        Playground(tab="bowl", backend="inline")
+        Playground(tab="bowl")
     with pytest.raises(ValueError, match="unknown tab 'bowl'"):
-        Playground(backend="inline").explorer("bowl")
+        Playground().explorer("bowl")
 
 
 def test_a_tab_that_cannot_be_built_says_so_in_the_app():
-    playground = Playground(backend="inline")
+    playground = Playground()
 
     def broken():
         raise RuntimeError("no data")
@@ -134,7 +134,7 @@ def test_a_tab_that_cannot_be_built_says_so_in_the_app():
 
 
 def test_the_summary_names_the_tabs_and_the_open_explorer():
-    playground = Playground(backend="inline")
+    playground = Playground()
     assert playground.summary() == (
         "Playground (Surfaces, Mini-batches, Race), showing Surfaces: "
         "DescentExplorer: quadratic, GradientDescent(lr=0.1), 100 steps → loss 7.9e-10"
@@ -143,16 +143,8 @@ def test_the_summary_names_the_tabs_and_the_open_explorer():
 
 
 def test_the_mimebundle_has_the_open_tabs_picture_and_the_summary():
-    playground = Playground(tab="race", backend="inline")
+    playground = Playground(tab="race")
     bundle = playground._repr_mimebundle_()
     assert bundle["text/plain"] == playground.summary()
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert "application/vnd.jupyter.widget-view+json" in bundle
-
-
-def test_it_works_with_the_ipympl_canvas_too():
-    playground = Playground(backend="ipympl")
-    assert playground.explorer("minibatch").view.backend == "ipympl"
-    explorer = playground.explorer("surfaces")  # drawn in the browser whatever the backend
-    explorer.controls["step_size"].value = 0.05
-    assert explorer.result.optimizer == "GradientDescent(lr=0.05)"

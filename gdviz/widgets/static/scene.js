@@ -4,6 +4,7 @@
 // See gdviz/widgets/scene.py.
 
 const POINT = 100 / 72; // matplotlib points to pixels at the panels' 100 dpi
+const PICTURE_WIDTH = 940; // the widest row of a saved picture (gdviz.widgets.template)
 
 function floats(view) {
   if (!view) return new Float32Array(0);
@@ -16,9 +17,10 @@ function ints(view) {
   return new Int32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 }
 
-// The number as a student reads it: three digits for a stop, every digit typed otherwise.
+// The number as a student reads it: three digits for a stop, every digit typed otherwise;
+// a whole number whole (a batch size of 1024 is not "1020").
 export function formatValue(value, exact) {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(exact ? 6 : 3)));
 }
 
@@ -420,8 +422,17 @@ function render({ model, el }) {
     schedule();
   }
 
-  function tick() {
+  // Play shows each frame for at least ``slider.frame_ms`` (an explorer of a few steps
+  // walks them at a pace one can follow); without it, one frame per display frame.
+  let shownAt = 0;
+  function tick(now) {
     if (!playing) return;
+    const pace = slider.frame_ms || 0;
+    if (pace && now - shownAt < pace) {
+      requestAnimationFrame(tick);
+      return;
+    }
+    shownAt = now;
     const s = state();
     const next = Math.min(s.frame + model.get("frame_step"), s.last);
     model.set("frame", next);
@@ -464,6 +475,7 @@ function render({ model, el }) {
     const s = state();
     if (s.frame >= s.last) setFrame(0, false);
     playing = true;
+    shownAt = performance.now();
     schedule();
     requestAnimationFrame(tick);
   });
@@ -472,24 +484,32 @@ function render({ model, el }) {
     model.send({ event: "reset" });
   });
   save.addEventListener("click", () => {
-    // what is shown, at the PNGs' own resolution, panels side by side
+    // what is shown, at the PNGs' own resolution, panels side by side in rows of at most
+    // PICTURE_WIDTH pixels (as SceneExplorer.png places them)
     const s = state();
-    const width = views.reduce((sum, view) => sum + view.panel.width, 0);
-    const height = Math.max(...views.map((view) => view.panel.height));
+    const places = [];
+    let [left, top, rowHeight, width] = [0, 0, 0, 0];
+    for (const view of views) {
+      if (left && left + view.panel.width > PICTURE_WIDTH) {
+        [left, top, rowHeight] = [0, top + rowHeight, 0];
+      }
+      places.push([left, top]);
+      left += view.panel.width;
+      rowHeight = Math.max(rowHeight, view.panel.height);
+      width = Math.max(width, left);
+    }
     const picture = document.createElement("canvas");
     picture.width = width;
-    picture.height = height;
+    picture.height = top + rowHeight;
     const ctx = picture.getContext("2d");
     ctx.fillStyle = "white";
-    ctx.fillRect(0, 0, width, height);
-    let left = 0;
+    ctx.fillRect(0, 0, picture.width, picture.height);
     views.forEach((view, index) => {
       ctx.save();
-      ctx.translate(left, 0);
+      ctx.translate(...places[index]);
       ctx.drawImage(view.img, 0, 0, view.panel.width, view.panel.height);
       drawPanel(ctx, view.panel, index, s, 1);
       ctx.restore();
-      left += view.panel.width;
     });
     picture.toBlob((blob) => {
       const link = document.createElement("a");

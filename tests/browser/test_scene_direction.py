@@ -1,0 +1,143 @@
+"""DirectionExplorer in a real browser: its picture depends on its state only.
+
+After a sequence of changes made in the browser (the direction moved by keys, an angle
+typed between whole degrees, another typed, the first typed again, a click on the map
+that moves the point, Reset) the canvases and static layers are pixel for pixel those of
+an explorer freshly built in the same state, and the entry, the status line and the
+direction drawn agree; Save picture puts the panels in rows, as the page does.
+Screenshots go to ``artifacts/screenshots/scene-direction-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PIL import Image
+
+from .test_scene import _notebook, _rerun_cell, _type, _until_status
+
+WAIT = 30_000
+
+BUILD = """\
+from gdviz.widgets.direction import DirectionExplorer
+
+def fresh_like(explorer):
+    return DirectionExplorer(
+        "himmelblau", point=explorer.point, angle=explorer.controls["angle"].value
+    )
+"""
+
+# What one explorer shows: each panel's canvas, a digest of each static PNG, and its words.
+_JS_PICTURE = """async (ex) => {
+  const digest = async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest('SHA-256', bytes);
+    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  const panels = [...ex.querySelectorAll('.gdviz-panel')];
+  return {
+    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
+    sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
+    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
+    entry: ex.querySelector('input.gdviz-entry-angle').value,
+    readout: ex.querySelector('.gdviz-readout').textContent,
+    status: ex.querySelector('.gdviz-status').textContent,
+    value: ex.querySelector('.gdviz-scene').dataset.value,
+  };
+}"""
+
+
+def _picture(explorer) -> dict:
+    return explorer.evaluate(_JS_PICTURE)
+
+
+def _same_picture(lab, first, second, what: str) -> dict:
+    """Wait until both explorers show the same pixels and words (or fail saying what differs)."""
+    waited = 0
+    while True:
+        a, b = _picture(first), _picture(second)
+        if a == b:
+            return a
+        if waited >= WAIT:
+            differs = [key for key in a if a[key] != b[key]]
+            words = {k: (a[k], b[k]) for k in differs if k != "canvases"}
+            raise AssertionError(f"{what}: differs from a fresh explorer in {differs}: {words}")
+        lab.page.wait_for_timeout(250)
+        waited += 250
+
+
+def _agree(shown: dict, angle: str) -> None:
+    """The entry, the status line and the direction drawn tell one angle."""
+    assert shown["entry"] == angle and float(shown["value"]) == float(angle), shown
+    assert re.match(rf"θ = {re.escape(angle)}° ", shown["status"]), shown
+
+
+def test_direction_pictures_depend_on_the_state_only(lab):
+    notebook = _notebook(
+        BUILD,
+        'a = DirectionExplorer("himmelblau", point=(-1.0, 0.5), angle=30.0)\na',
+        "b = fresh_like(a)\nb",
+    )
+    lab.open(lab.server.add_notebook(notebook, "direction.ipynb"))
+    lab.run_all_and_wait()
+    assert lab.problems() == []
+    explorers = lab.panel.locator(".gdviz-explorer")
+    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
+    a = explorers.nth(0)
+    page = lab.page
+    entry = a.locator("input.gdviz-entry-angle")
+    slider = a.locator("input.gdviz-control-angle")
+    assert a.locator(".gdviz-play").is_hidden()  # no steps to play
+    _same_picture(lab, a, explorers.nth(1), "as built")
+
+    # three degrees up by keyboard: answered in the browser
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowRight")
+    _until_status(page, a, r"^θ = 33° ")
+    keyed = _picture(a)
+    _agree(keyed, "33")
+    # typed between whole degrees, another, and the first again
+    _type(entry, "30.5")
+    _until_status(page, a, r"^θ = 30\.5° ")
+    first = _picture(a)
+    _agree(first, "30.5")
+    assert first["canvases"] != keyed["canvases"]
+    _type(entry, "200")
+    _until_status(page, a, r"^θ = 200° ")
+    _type(entry, "30.5")
+    _until_status(page, a, r"^θ = 30\.5° ")
+    assert _picture(a) == first
+    # a click on the map moves the point: every panel drawn anew there
+    before = _picture(a)["layers"]
+    a.locator(".gdviz-panel-0 img.gdviz-static").click(position={"x": 330, "y": 150})
+    page.wait_for_function(
+        "([ex, old]) => ex.querySelector('.gdviz-panel-0 img').src && "
+        "ex.querySelector('.gdviz-status').textContent !== old",
+        arg=[a.element_handle(), first["status"]],
+        timeout=WAIT,
+    )
+    lab.wait_for_idle()
+    page.wait_for_timeout(300)
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after keys, typed angles and a click on the map")
+    _agree(shown, "30.5")
+    assert shown["layers"] != before
+    lab.screenshot("scene-direction-after-changes")
+
+    # Reset: the explorer as it was built
+    a.locator(".gdviz-reset").click()
+    _until_status(page, a, r"^θ = 30° .*∇f = \(22\.5, -34\.5\)")
+    lab.wait_for_idle()
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    _agree(_same_picture(lab, a, b, "after Reset"), "30")
+    assert a.locator(".widget-html").last.inner_text() == ""  # no message left
+
+    # Save picture: the panels in rows as the page shows them (and as the saved notebook)
+    with page.expect_download() as download:
+        a.locator(".gdviz-save").click()
+    with Image.open(download.value.path()) as saved:
+        assert saved.size == (920, 400 + 245), saved.size
+    assert lab.problems() == []

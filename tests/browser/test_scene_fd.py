@@ -1,0 +1,188 @@
+"""The finite-difference lab drawn in the browser: history-free pictures, exact typed steps, the fit.
+
+- **History-free**: after a sequence of changes made in the browser (h moved by keys, a step
+  typed between stops, another, the first again, the check's method and the surface
+  changed and back, Reset) the canvases and static layers are pixel for pixel those of an
+  explorer freshly built in the same state, and the entry, the status line, the gradient
+  check's table and the value drawn agree.
+- **Fit**: at 1366×768 with JupyterLab's file browser open the explorer is no wider than its
+  output area, its first two panels share a row, and the h slider and the first panel are
+  in the viewport together.
+
+Screenshots go to ``artifacts/screenshots/scene-fd-*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbformat.v4 import new_code_cell, new_notebook
+
+WAIT = 30_000
+
+FRESH_LIKE = """\
+from gdviz.widgets import FiniteDifferenceExplorer
+
+def fresh_like(lab):
+    return FiniteDifferenceExplorer(
+        lab.controls["function"].value,
+        x=lab.controls["x"].value,
+        h=lab.controls["h"].value,
+        surface=lab.controls["surface"].value,
+        point=lab.point,
+        method=lab.controls["method"].value,
+        precision=lab.controls["precision"].value,
+    )
+"""
+
+# What one explorer shows: its pixels (each panel's canvas, and a digest of its static PNG)
+# and its words.
+_JS_PICTURE = """async (ex) => {
+  const digest = async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest('SHA-256', bytes);
+    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  const panels = [...ex.querySelectorAll('.gdviz-panel')];
+  return {
+    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
+    sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
+    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
+    entry: ex.querySelector('input.gdviz-entry-h').value,
+    readout: ex.querySelector('.gdviz-readout').textContent,
+    status: ex.querySelector('.gdviz-status').textContent,
+    html: ex.querySelector('.gdviz-html').textContent,
+    value: ex.querySelector('.gdviz-scene').dataset.value,
+  };
+}"""
+
+
+def _notebook(*sources: str):
+    return new_notebook(
+        cells=[new_code_cell(source) for source in sources],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    )
+
+
+def _picture(explorer) -> dict:
+    return explorer.evaluate(_JS_PICTURE)
+
+
+def _type(entry, text: str) -> None:
+    entry.click()
+    entry.press("Control+a")
+    entry.press_sequentially(text)
+    entry.press("Enter")
+
+
+def _until_status(page, explorer, pattern: str) -> None:
+    status = explorer.locator(".gdviz-status")
+    page.wait_for_function(
+        "([el, p]) => new RegExp(p).test(el.textContent)",
+        arg=[status.element_handle(), pattern],
+        timeout=WAIT,
+    )
+
+
+def _rerun_cell(lab, index: int) -> None:
+    lab.page.evaluate(
+        """(i) => {
+          const panel = window.jupyterapp.shell.currentWidget;
+          panel.content.activeCellIndex = i;
+          return window.jupyterapp.commands.execute('notebook:run-cell');
+        }""",
+        index,
+    )
+    lab.wait_for_idle()
+
+
+def _same_picture(lab, first, second, what: str) -> dict:
+    """Wait until both explorers show the same pixels and words (or fail saying what differs)."""
+    waited = 0
+    while True:
+        a, b = _picture(first), _picture(second)
+        if a == b:
+            return a
+        if waited >= WAIT:
+            differs = [key for key in a if a[key] != b[key]]
+            raise AssertionError(
+                f"{what}: the explorer differs from a fresh one in {differs}: "
+                f"{ {k: a[k] for k in differs if k != 'canvases'} } vs "
+                f"{ {k: b[k] for k in differs if k != 'canvases'} }"
+            )
+        lab.page.wait_for_timeout(250)
+        waited += 250
+
+
+def _agree(shown: dict) -> None:
+    """The entry, the status line, the table and the value drawn tell one step h."""
+    value = float(shown["value"])
+    entry = float(shown["entry"])
+    assert entry == float(f"{value:.3g}") or entry == float(f"{value:.6g}"), shown
+    h = re.match(r"h = ([0-9.e+-]+):", shown["status"])
+    assert h and float(h.group(1)) == float(f"{value:.1e}"), (shown["status"], value)
+    assert f"h={value:g})" in shown["html"] or "NOT RUN" in shown["html"], shown["html"]
+    verdict = shown["readout"].removeprefix("gradient check: ")
+    assert verdict in shown["status"], (shown["readout"], shown["status"])
+
+
+def test_finite_difference_pictures_depend_on_the_state_only(lab):
+    notebook = _notebook(FRESH_LIKE, "a = FiniteDifferenceExplorer()\na", "b = fresh_like(a)\nb")
+    lab.open(lab.server.add_notebook(notebook, "fd-history.ipynb"))
+    lab.run_all_and_wait()
+    assert lab.problems() == []
+    explorers = lab.panel.locator(".gdviz-explorer")
+    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
+    a = explorers.nth(0)
+    entry = a.locator("input.gdviz-entry-h")
+    slider = a.locator("input.gdviz-control-h")
+    page = lab.page
+    _until_status(page, a, r"^h = 5\.0e-01: ")
+    started = _picture(a)
+    _agree(started)
+
+    # keys: eight stops down, from 0.5 (between stops) to 10^-1.1
+    slider.focus()
+    for _ in range(8):
+        slider.press("ArrowLeft")
+    _until_status(page, a, r"^h = 7\.9e-02: ")
+    _agree(_picture(a))
+    # typed between stops, another, the first again
+    _type(entry, "3.3e-6")
+    _until_status(page, a, r"^h = 3\.3e-06: .*PASSED")
+    typed = _picture(a)
+    _agree(typed)
+    assert float(typed["entry"]) == float(typed["value"]) == 3.3e-6, typed
+    _type(entry, "2e-13")
+    _until_status(page, a, r"^h = 2\.0e-13: .*FAILED")
+    _type(entry, "3.3e-6")
+    _until_status(page, a, r"^h = 3\.3e-06: ")
+    assert _picture(a) == typed
+    # kernel controls changed and back: the check's method, the surface
+    a.locator(".gdviz-control-method button", has_text="forward").click()
+    _until_status(page, a, r"^h = 3\.3e-06: .*FAILED")  # forward is too coarse here
+    a.locator(".gdviz-control-method button", has_text="central").click()
+    _until_status(page, a, r"^h = 3\.3e-06: .*PASSED")
+    a.locator(".gdviz-control-surface select").select_option("himmelblau")
+    _until_status(page, a, r"gradient check of himmelblau")
+    a.locator(".gdviz-control-surface select").select_option("rosenbrock")
+    _until_status(page, a, r"^h = 3\.3e-06: .*gradient check of rosenbrock: PASSED")
+    lab.wait_for_idle()
+    page.wait_for_timeout(300)  # the kernel has heard of every change
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after keys, typed steps, method and surface")
+    _agree(shown)
+    assert shown == typed
+    lab.screenshot("scene-fd-history-after-changes")
+
+    # Reset: the explorer as it was built
+    a.locator(".gdviz-reset").click()
+    _until_status(page, a, r"^h = 5\.0e-01: ")
+    lab.wait_for_idle()
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after Reset")
+    _agree(shown)
+    assert shown == started
+    assert lab.problems() == []

@@ -1,0 +1,134 @@
+"""FirstStepExplorer in a real browser: its picture depends on its state only.
+
+After a sequence of changes made in the browser (the step size moved by keys, a step
+size typed between stops, another typed that runs off the picture, the first typed
+again, ``steps`` changed and back and changed again, Play to the end, Reset) the canvas
+and the static layer are pixel for pixel those of an explorer freshly built in the same
+state, and the entry, the status line, the frame and the step size drawn agree.
+Screenshots go to ``artifacts/screenshots/scene-first-step-*.png``.
+"""
+
+from __future__ import annotations
+
+from .test_scene import _notebook, _rerun_cell, _type, _until_status
+
+WAIT = 30_000
+
+BUILD = """\
+from gdviz.widgets.first_step import FirstStepExplorer
+
+def fresh_like(explorer):
+    return FirstStepExplorer(
+        explorer.controls["step_size"].value, steps=explorer.controls["steps"].value
+    )
+"""
+
+# What one explorer shows: its canvas, a digest of its static PNG, and its words.
+_JS_PICTURE = """async (ex) => {
+  const digest = async (img) => {
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const hash = await crypto.subtle.digest('SHA-256', bytes);
+    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  };
+  const panels = [...ex.querySelectorAll('.gdviz-panel')];
+  return {
+    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
+    sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
+    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
+    entry: ex.querySelector('input.gdviz-entry-step_size').value,
+    readout: ex.querySelector('.gdviz-readout').textContent,
+    frameText: ex.querySelector('.gdviz-frame-readout').textContent,
+    status: ex.querySelector('.gdviz-status').textContent,
+    value: ex.querySelector('.gdviz-scene').dataset.value,
+    frame: ex.querySelector('.gdviz-scene').dataset.frame,
+  };
+}"""
+
+
+def _picture(explorer) -> dict:
+    return explorer.evaluate(_JS_PICTURE)
+
+
+def _same_picture(lab, first, second, what: str) -> dict:
+    """Wait until both explorers show the same pixels and words (or fail saying what differs)."""
+    waited = 0
+    while True:
+        a, b = _picture(first), _picture(second)
+        if a == b:
+            return a
+        if waited >= WAIT:
+            differs = [key for key in a if a[key] != b[key]]
+            words = {k: (a[k], b[k]) for k in differs if k != "canvases"}
+            raise AssertionError(f"{what}: differs from a fresh explorer in {differs}: {words}")
+        lab.page.wait_for_timeout(250)
+        waited += 250
+
+
+def _agree(shown: dict, step_size: str, status: str) -> None:
+    """The entry, the status line and the step size drawn tell one step size."""
+    assert shown["entry"] == step_size and float(shown["value"]) == float(step_size), shown
+    assert shown["status"].startswith(status), shown
+
+
+def test_first_step_pictures_depend_on_the_state_only(lab):
+    notebook = _notebook(BUILD, "a = FirstStepExplorer()\na", "b = fresh_like(a)\nb")
+    lab.open(lab.server.add_notebook(notebook, "first_step.ipynb"))
+    lab.run_all_and_wait()
+    assert lab.problems() == []
+    explorers = lab.panel.locator(".gdviz-explorer")
+    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
+    a = explorers.nth(0)
+    page = lab.page
+    entry = a.locator("input.gdviz-entry-step_size")
+    slider = a.locator("input.gdviz-control-step_size")
+    steps = a.locator(".gdviz-entry-steps input")
+    _same_picture(lab, a, explorers.nth(1), "as built")
+
+    # three stops up by keyboard: answered in the browser
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowRight")
+    _until_status(page, a, r"^step size 0\.13, 1 step: w 3 → 2\.22")
+    _agree(_picture(a), "0.13", "step size 0.13, 1 step")
+    # ten steps; typed between stops, one that runs off the picture, the first again
+    _type(steps, "10")
+    _until_status(page, a, r"^step size 0\.13, 10 steps")
+    _type(entry, "0.1995")
+    _until_status(page, a, r"^step size 0\.1995, 10 steps")
+    first = _picture(a)
+    _agree(first, "0.1995", "step size 0.1995, 10 steps: w 3 → 0.0184")
+    _type(entry, "1.15")
+    _until_status(page, a, r"^step size 1\.15, 10 steps: .*\(off the picture\)$")
+    away = _picture(a)
+    assert away["frameText"].endswith("(off the picture)"), away
+    _type(entry, "0.1995")
+    _until_status(page, a, r"^step size 0\.1995, 10 steps")
+    assert _picture(a) == first
+    # steps back to 1, then 6, and Play to the end
+    _type(steps, "1")
+    _until_status(page, a, r"^step size 0\.1995, 1 step:")
+    _type(steps, "6")
+    _until_status(page, a, r"^step size 0\.1995, 6 steps:")
+    frame = a.locator("input.gdviz-control-frame")
+    a.locator(".gdviz-play").click()
+    page.wait_for_function(
+        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
+    )
+    lab.wait_for_idle()
+    page.wait_for_timeout(300)  # the kernel has heard of the frame
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after keys, steps, typed step sizes and Play")
+    _agree(shown, "0.1995", "step size 0.1995, 6 steps: w 3 → 0.141")
+    assert shown["frame"] == "6" and shown["frameText"] == "step 6 of 6: w = 0.141, loss 0.02"
+    lab.screenshot("scene-first-step-after-changes")
+
+    # Reset: the explorer as it was built
+    a.locator(".gdviz-reset").click()
+    _until_status(page, a, r"^step size 0\.10, 1 step: w 3 → 2\.4")
+    lab.wait_for_idle()
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    _agree(_same_picture(lab, a, b, "after Reset"), "0.1", "step size 0.10, 1 step")
+    assert a.locator(".widget-html").last.inner_text() == ""  # no message left
+    assert lab.problems() == []
