@@ -500,7 +500,7 @@ class Lab:
 
 @pytest.fixture
 def lab(browser, lab_server, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     session = Lab(page=page, server=lab_server)
     page.on(

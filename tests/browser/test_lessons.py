@@ -13,6 +13,11 @@ on the page):
 - press Play (if it has steps): the picture changes and the frame slider reaches the last
   step.
 
+Each explorer must also fit: the page is 1366×768 with the file browser open (JupyterLab's
+default; the output area is about 934 px wide), and no explorer may be wider than its output
+area, and with its main control scrolled near the top, the control and its first picture
+must both be in the viewport (:func:`fits`).
+
 Nothing may show an error afterwards either (an error in a callback appears in the
 explorer's message area, not as an output). Each lesson leaves
 ``artifacts/screenshots/<lesson>.png``. The playground (``notebooks/07_*.ipynb``) is also
@@ -235,6 +240,46 @@ def _explorer_messages(explorers) -> list[str]:
     return [line for text in texts for line in text.splitlines() if "⚠" in line]
 
 
+_JS_BOXES = """([ex, control]) => {
+  const rect = (el) => el.getBoundingClientRect().toJSON();
+  const area = ex.closest('.jp-OutputArea-output, .jp-OutputArea-child') || ex.parentElement;
+  return {
+    explorer: rect(ex), area: rect(area), scrollWidth: ex.scrollWidth,
+    control: rect(ex.querySelector(control)),
+    panel: rect(ex.querySelector('.gdviz-panel-0')),
+    viewport: [window.innerWidth, window.innerHeight],
+  };
+}"""
+
+
+def fits(page, explorer, name: str, what: str) -> dict:
+    """The explorer is within its output area; its main control and first panel fit the viewport."""
+    control = f"input.gdviz-control-{css_name(MAIN_CONTROLS[name].control)}"
+    explorer.locator(".gdviz-panel-0 canvas").wait_for(state="attached", timeout=WAIT)
+    handle = explorer.locator(control)
+    assert handle.count() == 1, f"{what}: no main control {control}"
+    handle.scroll_into_view_if_needed()
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    for _ in range(8):  # scroll as a student would (the wheel), the control near the top
+        top = handle.evaluate("(el) => el.getBoundingClientRect().top")
+        if 60 <= top <= 160:
+            break
+        page.mouse.move(width * 0.6, height * 0.5)
+        page.mouse.wheel(0, top - 110)
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(300)
+    box = page.evaluate(_JS_BOXES, [explorer.element_handle(), control])
+    assert box["explorer"]["width"] <= box["area"]["width"] + 0.5, (what, box)
+    assert box["scrollWidth"] <= box["explorer"]["width"] + 0.5, (what, box)
+    width, height = box["viewport"]
+    for part in ("control", "panel"):
+        rect = box[part]
+        inside = rect["top"] >= 0 and rect["bottom"] <= height
+        inside = inside and rect["left"] >= 0 and rect["right"] <= width
+        assert inside, f"{what}: the {part} is not in the {width}×{height} viewport: {box}"
+    return box
+
+
 # --------------------------------------------------------------------------- the tests
 
 
@@ -246,6 +291,7 @@ def test_lesson(lab, notebook):
 
     started = time.monotonic()
     lab.open(lab.server.add_notebook(notebook, notebook.name))
+    assert lab.page.locator(".jp-FileBrowser").first.is_visible(), "the file browser is closed"
     lab.run_all_and_wait()
     ran = time.monotonic() - started
     assert lab.problems() == [], "errors after Run All"
@@ -257,6 +303,7 @@ def test_lesson(lab, notebook):
         f"the page shows {explorers.count()} explorers; the lesson displays {expected}"
     )
     results = [exercise(lab.page, explorers.nth(i), name) for i, name in enumerate(expected)]
+    widths = [fits(lab.page, explorers.nth(i), name, name) for i, name in enumerate(expected)]
 
     # a playground's other tabs: opening one in the browser builds its explorer in the kernel
     for title, name in tabs_in(notebook):
@@ -265,6 +312,7 @@ def test_lesson(lab, notebook):
         lab.panel.locator(".widget-tab .lm-TabBar-tab", has_text=title).click()
         explorers.nth(count).wait_for(state="visible", timeout=WAIT)
         results.append(exercise(lab.page, explorers.nth(count), f"{name} ({title} tab)"))
+        widths.append(fits(lab.page, explorers.nth(count), name, f"{name} ({title} tab)"))
 
     lab.wait_for_idle()
     assert lab.problems() == [], "errors after moving the sliders"
@@ -276,6 +324,8 @@ def test_lesson(lab, notebook):
         shown.first.scroll_into_view_if_needed()
     lab.screenshot(notebook.stem)
     print(f"\n{notebook.stem}: opened and ran in {ran:.1f} s")
+    for box in widths:
+        print(f"  fits 1366×768: {box['explorer']['width']:.0f} of {box['area']['width']:.0f} px")
     for moved in results:
         print(
             f"  {moved.name}: keyboard {moved.keyboard}, typed {moved.typed}, "
