@@ -41,9 +41,9 @@ from ..stability import (
     stop_exponents,
 )
 from ..surfaces import Surface
-from ..validation import check_number, check_whole
-from .controls import Choice, SceneControl, TypedEntry, int_slider, parse_number
-from .scene import pack_family
+from ..validation import check_number
+from .controls import Choice, int_slider, parse_number
+from .scene import nearest_stop, pack_family
 from .template import Line, SceneExplorer
 
 STOPS_PER_OCTAVE = 72
@@ -225,28 +225,12 @@ class DescentExplorer(SceneExplorer):
         self.add_control(
             "steps", int_slider("steps", steps, 1, max(1000, steps), continuous_update=False)
         )
-        scene = self.scene
-        step_size = SceneControl(
-            "step size",
-            lambda: scene.value,
-            lambda value: self.run(lambda: self._set_step_size(value)),
-            lambda handler: scene.observe(handler, "value"),
-            self._log_limits,
-        )
-        frame = SceneControl(
-            "frame",
-            lambda: scene.frame,
-            lambda value: self.run(lambda: self._set_frame(value)),
-            lambda handler: scene.observe(handler, "frame"),
-            lambda: (0, self.result.steps, 1),
-        )
-        self.controls.update(step_size=step_size, frame=frame, play=frame)
-        self.entries["step_size"] = TypedEntry(self._entry_text, self._typed_in_run)
+        self.add_scene_control("step_size", "step size", self._log_limits)
+        self.add_frame_control(lambda: self.result.steps)
         self.arrange(["surface", "optimizer", "steps"])
         self.watch(["surface"], self._change_surface)
         self.watch(["optimizer"], self._change_optimizer)
         self.watch(["steps"], self._recompute)
-        scene.observe(self._value_from_browser, "value")
         self.run(lambda: self._restart(given_lr))
 
     # the scene --------------------------------------------------------------------
@@ -480,7 +464,7 @@ class DescentExplorer(SceneExplorer):
         self._fit_axes(self._batch.losses, steps)
         self.scene.family = family
         self.scene.frame_step = max(1, math.ceil(steps / 200))
-        self._show(lr, stale=rebuilt)
+        self.show(lr, stale=rebuilt)
 
     def _fit_axes(self, losses: np.ndarray, steps: int) -> None:
         with plotting.projector_style():
@@ -491,14 +475,12 @@ class DescentExplorer(SceneExplorer):
         margin = 0.02 * steps  # room for the marker at the last step
         self._loss_ax.set_xlim(-margin, steps + margin)
 
-    def _nearest_stop(self, lr: float) -> tuple[int, bool]:
-        offset = np.abs(self._exponents - math.log10(lr))
-        index = int(np.argmin(offset))
-        return index, bool(offset[index] < 1e-9)
+    def nearest_stop(self, lr: float) -> tuple[int, bool]:
+        return nearest_stop(self.stops, lr, log=True)
 
-    def _show(self, lr: float, *, stale: Sequence[int] = ()) -> None:
+    def show(self, lr: float, *, stale: Sequence[int] = ()) -> None:
         """Show the run at ``lr``: a stop's, or one computed now for a value between stops."""
-        index, on_stop = self._nearest_stop(lr)
+        index, on_stop = self.nearest_stop(lr)
         if on_stop:
             lr = float(10.0 ** self._exponents[index])
             self.result = self._stop_run(index)
@@ -513,57 +495,23 @@ class DescentExplorer(SceneExplorer):
             if plotting.fit_loss_range(self._loss_ax, self.result.losses):
                 stale = sorted({*stale, 1})
         self.limit_readout.value, self.status.value = self._words(self.result, lr)
-        self._updating = True
-        try:
-            self.scene.extra = extra
-            self.scene.stop = index
-            self.scene.value = lr
-            self.scene.frame = self.result.steps
-        finally:
-            self._updating = False
+        self.show_on_scene(value=lr, stop=index, extra=extra, frame=self.result.steps)
         if stale:
             self.publish_panels(only=stale)
 
-    _updating = False
-
-    def _value_from_browser(self, change) -> None:
-        if not self._updating:
-            self.run(lambda: self._show(change["new"]))
-
-    def _set_step_size(self, value) -> None:
+    def set_value(self, value) -> None:
         value = check_number("step size", value, low=0, closed="neither")
-        low, high = self.stops[0], self.stops[-1]
-        used = min(max(value, low), high)
-        if used != value:
-            self.notify(
-                f"step size: {value:.3g} is outside [{low:.3g}, {high:.3g}]; clamped to {used:.3g}.",
-                error=True,
-            )
-        self._show(used)
-
-    def _set_frame(self, value) -> None:
-        value = check_whole("frame", value)
-        used = min(max(value, 0), self.result.steps)
-        if used != value:
-            self.notify(f"frame: {value} is outside [0, {self.result.steps}]; clamped to {used}.")
-        self.scene.frame = used
-
-    def _entry_text(self) -> str:
-        _, on_stop = self._nearest_stop(self.scene.value)
-        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
+        self.show(self.clamp("step size", value, self.stops[0], self.stops[-1]))
 
     def typed(self, text: str) -> None:
         number = parse_number(text)
         if number is None or number <= 0:
             self.notify(
-                f"step size: {text.strip()!r} is not a number > 0; it stays {self._entry_text()}.",
+                f"step size: {text.strip()!r} is not a number > 0; it stays {self.entry_text()}.",
                 error=True,
             )
             return
-        self._set_step_size(number)
-
-    def _typed_in_run(self, text: str) -> None:
-        self.run(lambda: self.typed(text))
+        self.set_value(number)
 
     # the static picture -----------------------------------------------------------------
 

@@ -49,8 +49,8 @@ from ..plotting import (
 )
 from ..surfaces import Surface
 from ..validation import Interval, Options, check_number, check_point
-from .controls import SceneControl, TypedEntry, parse_number
-from .scene import pack_family
+from .controls import parse_number
+from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
 UPHILL, DOWNHILL, DIRECTION, CONTOUR, TANGENT = COLORS[1], COLORS[2], COLORS[3], "white", COLORS[0]
@@ -144,17 +144,11 @@ class DirectionExplorer(SceneExplorer):
             slider={"name": "angle", "label": "direction θ (°)", "player": False},
             download_name="direction-explorer.png",
         )
-        scene = self.scene
-        self.controls["angle"] = SceneControl(
-            "direction θ (°)",
-            lambda: scene.value,
-            lambda value: self.run(lambda: self._set_angle(value)),
-            lambda handler: scene.observe(handler, "value"),
-            lambda: (float(STOPS[0]), float(STOPS[-1]), 1.0),
+        self.add_scene_control(
+            "angle", "direction θ (°)", lambda: (float(STOPS[0]), float(STOPS[-1]), 1.0)
         )
-        self.entries["angle"] = TypedEntry(self._entry_text, self._typed_in_run)
         # what the browser draws for each direction (the series of _stop)
-        scene.tracks = [
+        self.scene.tracks = [
             {"panel": 0, "kind": "line", "x": "path_x", "y": "path_y", "colour": DIRECTION,
              "width": 1.5, "dash": [6, 4], "halo": True},
             {"panel": 0, "kind": "arrow", "x": "arrow_x", "y": "arrow_y", "colour": DIRECTION,
@@ -173,7 +167,6 @@ class DirectionExplorer(SceneExplorer):
              "size": 10},
         ]  # fmt: skip
         self.arrange()
-        scene.observe(self._value_from_browser, "value")
         self.run(lambda: self._recompute(angle))
 
     # the scene ------------------------------------------------------------------------
@@ -353,16 +346,14 @@ class DirectionExplorer(SceneExplorer):
             [self._stop(r, h, height) for r, h in zip(stops, heights, strict=True)]
         )
         self.publish_panels()
-        self._show(angle)
+        self.show(angle)
 
-    def _nearest_stop(self, angle: float) -> tuple[int, bool]:
-        offset = np.abs(STOPS - angle)
-        index = int(np.argmin(offset))
-        return index, bool(offset[index] < 1e-9)
+    def nearest_stop(self, angle: float) -> tuple[int, bool]:
+        return nearest_stop(STOPS, angle)
 
-    def _show(self, angle: float) -> None:
+    def show(self, angle: float) -> None:
         """Show the direction ``angle``: a stop's, or one computed now between stops."""
-        index, on_stop = self._nearest_stop(angle)
+        index, on_stop = self.nearest_stop(angle)
         if on_stop:
             angle = float(STOPS[index])
         self.result = directional_slope(self.surface, self.point, angle)
@@ -372,50 +363,21 @@ class DirectionExplorer(SceneExplorer):
             extra = pack_family([self._stop(self.result, heights, float(self.surface(self.point)))])
             extra["value"] = angle  # the browser shows it while the value is this one
         self.status.value = self._describe(self.result)
-        self._updating = True
-        try:
-            self.scene.extra = extra
-            self.scene.stop = index
-            self.scene.value = angle
-            self.scene.frame = 0
-        finally:
-            self._updating = False
+        self.show_on_scene(value=angle, stop=index, extra=extra, frame=0)
 
-    _updating = False
-
-    def _value_from_browser(self, change) -> None:
-        if not self._updating:
-            self.run(lambda: self._show(change["new"]))
-
-    def _set_angle(self, value) -> None:
+    def set_value(self, value) -> None:
         value = Interval(Real, None, None).check("direction θ (°)", value)
-        low, high = float(STOPS[0]), float(STOPS[-1])
-        used = min(max(value, low), high)
-        if used != value:
-            self.notify(
-                f"direction θ (°): {value:.6g} is outside [{low:g}, {high:g}]; "
-                f"clamped to {used:g}.",
-                error=True,
-            )
-        self._show(used)
-
-    def _entry_text(self) -> str:
-        _, on_stop = self._nearest_stop(self.scene.value)
-        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
+        self.show(self.clamp("direction θ (°)", value, float(STOPS[0]), float(STOPS[-1])))
 
     def typed(self, text: str) -> None:
         number = parse_number(text)
         if number is None:
             self.notify(
-                f"direction θ (°): {text.strip()!r} is not a number; it stays "
-                f"{self._entry_text()}.",
+                f"direction θ (°): {text.strip()!r} is not a number; it stays {self.entry_text()}.",
                 error=True,
             )
             return
-        self._set_angle(number)
-
-    def _typed_in_run(self, text: str) -> None:
-        self.run(lambda: self.typed(text))
+        self.set_value(number)
 
     def set_point(self, point) -> None:
         """Stand at ``point`` instead (a click on the map does the same)."""
@@ -432,7 +394,7 @@ class DirectionExplorer(SceneExplorer):
     def reset(self) -> None:
         point, angle = self._initial
         if np.array_equal(point, self.point):
-            self._show(angle)  # every direction here is computed and drawn already
+            self.show(angle)  # every direction here is computed and drawn already
             return
         self.point = point.copy()
         self._recompute(angle)

@@ -38,8 +38,8 @@ from matplotlib.figure import Figure
 from ..plotting import COLORS, projector_style
 from ..runs import descent_on_parabola
 from ..validation import Interval, check_number, check_whole
-from .controls import SceneControl, TypedEntry, int_slider, parse_number
-from .scene import pack_family
+from .controls import int_slider, parse_number
+from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
 START = 3.0
@@ -99,26 +99,12 @@ class FirstStepExplorer(SceneExplorer):
         )
         self._build_figure()
         self.add_control("steps", int_slider("steps", steps, 1, MAX_STEPS))
-        scene = self.scene
-        step_control = SceneControl(
-            "step size",
-            lambda: scene.value,
-            lambda value: self.run(lambda: self._set_step_size(value)),
-            lambda handler: scene.observe(handler, "value"),
-            lambda: (float(STOPS[0]), float(STOPS[-1]), 0.01),
+        self.add_scene_control(
+            "step_size", "step size", lambda: (float(STOPS[0]), float(STOPS[-1]), 0.01)
         )
-        frame = SceneControl(
-            "frame",
-            lambda: scene.frame,
-            lambda value: self.run(lambda: self._set_frame(value)),
-            lambda handler: scene.observe(handler, "frame"),
-            lambda: (0, self.controls["steps"].value, 1),
-        )
-        self.controls.update(step_size=step_control, frame=frame, play=frame)
-        self.entries["step_size"] = TypedEntry(self._entry_text, self._typed_in_run)
+        self.add_frame_control(lambda: len(self.result) - 1)
         self.arrange(["steps"])
         self.watch(["steps"], self._recompute)
-        scene.observe(self._value_from_browser, "value")
         self.run(lambda: self._recompute(step_size))
         self.publish_panels()  # the parabola: it never changes
 
@@ -209,16 +195,14 @@ class FirstStepExplorer(SceneExplorer):
         self.scene.family = pack_family(
             [self._stop(float(s), w) for s, w in zip(STOPS, self._runs, strict=True)]
         )
-        self._show(step_size)
+        self.show(step_size)
 
-    def _nearest_stop(self, step_size: float) -> tuple[int, bool]:
-        offset = np.abs(STOPS - step_size)
-        index = int(np.argmin(offset))
-        return index, bool(offset[index] < 1e-9)
+    def nearest_stop(self, step_size: float) -> tuple[int, bool]:
+        return nearest_stop(STOPS, step_size)
 
-    def _show(self, step_size: float) -> None:
+    def show(self, step_size: float) -> None:
         """Show the run at ``step_size``: a stop's, or one computed now between stops."""
-        index, on_stop = self._nearest_stop(step_size)
+        index, on_stop = self.nearest_stop(step_size)
         if on_stop:
             step_size = float(STOPS[index])
             self.result = self._runs[index].copy()
@@ -228,56 +212,21 @@ class FirstStepExplorer(SceneExplorer):
             extra = pack_family([self._stop(step_size, self.result)])
             extra["value"] = step_size  # the browser shows it while the value is this one
         self.status.value = self._describe(step_size, self.result).replace("\n", "; ")
-        self._updating = True
-        try:
-            self.scene.extra = extra
-            self.scene.stop = index
-            self.scene.value = step_size
-            self.scene.frame = len(self.result) - 1
-        finally:
-            self._updating = False
+        self.show_on_scene(value=step_size, stop=index, extra=extra, frame=len(self.result) - 1)
 
-    _updating = False
-
-    def _value_from_browser(self, change) -> None:
-        if not self._updating:
-            self.run(lambda: self._show(change["new"]))
-
-    def _set_step_size(self, value) -> None:
+    def set_value(self, value) -> None:
         value = Interval(Real, None, None).check("step size", value)
-        low, high = float(STOPS[0]), float(STOPS[-1])
-        used = min(max(value, low), high)
-        if used != value:
-            self.notify(
-                f"step size: {value:.6g} is outside [{low:g}, {high:g}]; clamped to {used:g}.",
-                error=True,
-            )
-        self._show(used)
-
-    def _set_frame(self, value) -> None:
-        value = check_whole("frame", value)
-        last = len(self.result) - 1
-        used = min(max(value, 0), last)
-        if used != value:
-            self.notify(f"frame: {value} is outside [0, {last}]; clamped to {used}.")
-        self.scene.frame = used
-
-    def _entry_text(self) -> str:
-        _, on_stop = self._nearest_stop(self.scene.value)
-        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
+        self.show(self.clamp("step size", value, float(STOPS[0]), float(STOPS[-1])))
 
     def typed(self, text: str) -> None:
         number = parse_number(text)
         if number is None:
             self.notify(
-                f"step size: {text.strip()!r} is not a number; it stays {self._entry_text()}.",
+                f"step size: {text.strip()!r} is not a number; it stays {self.entry_text()}.",
                 error=True,
             )
             return
-        self._set_step_size(number)
-
-    def _typed_in_run(self, text: str) -> None:
-        self.run(lambda: self.typed(text))
+        self.set_value(number)
 
     def reset(self) -> None:
         step_size, steps = self._initial

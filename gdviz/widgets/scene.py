@@ -153,6 +153,21 @@ def payload_bytes(family: dict) -> int:
     return sum(len(series.get(part, b"")) for series in family["series"].values() for part in parts)
 
 
+def nearest_stop(stops, value: float, *, log: bool = False) -> tuple[int, bool]:
+    """The index of the stop nearest to ``value`` (on a log scale with ``log``), and whether
+    it is ``value`` itself (to 1e-9 of a slider step's scale).
+
+    Examples
+    --------
+    >>> nearest_stop([0.01, 0.1, 1.0], 0.1, log=True), nearest_stop([0, 90, 180], 100.0)
+    ((1, True), (1, False))
+    """
+    positions = np.log10(stops) if log else np.asarray(stops, dtype=float)
+    offset = np.abs(positions - (np.log10(value) if log else value))
+    index = int(np.argmin(offset))
+    return index, bool(offset[index] < 1e-9)
+
+
 class Scene(anywidget.AnyWidget):
     """The canvas and the fast controls of an explorer, drawn in the browser from traits.
 

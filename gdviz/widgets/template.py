@@ -38,7 +38,15 @@ import numpy as np
 from PIL import Image as PILImage
 
 from .. import plotting
-from .controls import _format_number, _ReportsClamping, control_rows, parse_number
+from ..validation import check_whole
+from .controls import (
+    SceneControl,
+    TypedEntry,
+    _format_number,
+    _ReportsClamping,
+    control_rows,
+    parse_number,
+)
 from .scene import Scene
 
 PICTURE_WIDTH = 940
@@ -194,6 +202,53 @@ class SceneExplorer(widgets.VBox):
         slider.observe(lambda change: setattr(box, "value", _format_number(change["new"])), "value")
         return box
 
+    def add_scene_control(
+        self, name: str, description: str, limits: Callable[[], tuple[float, float, float]]
+    ) -> SceneControl:
+        """The main slider, drawn by the browser, as ``controls[name]`` and ``entries[name]``.
+
+        Setting it from code calls :meth:`set_value`; text typed into its entry calls
+        :meth:`typed`; a value the browser moved it to calls :meth:`show`. ``limits()``
+        gives ``(min, max, step)`` as a slider would (a log slider's in exponents of 10).
+        """
+        self.controls[name] = SceneControl(
+            description,
+            lambda: self.scene.value,
+            lambda value: self.run(lambda: self.set_value(value)),
+            lambda handler: self.scene.observe(handler, "value"),
+            limits,
+        )
+        self.entries[name] = TypedEntry(
+            self.entry_text, lambda text: self.run(lambda: self.typed(text))
+        )
+        self.scene.observe(self._value_from_browser, "value")
+        return self.controls[name]
+
+    def add_frame_control(
+        self, last: Callable[[], int], *, names: Sequence[str] = ("frame", "play")
+    ) -> SceneControl:
+        """The step shown (Play, Step, the frame slider), as ``controls[name]`` for each name.
+
+        Setting it from code takes a whole number and clamps it to ``[0, last()]``, saying so.
+        """
+        description = names[0]
+
+        def set_frame(value) -> None:
+            value = check_whole(description, value)
+            used = self.clamp(description, value, 0, last())
+            self.scene.frame = used
+
+        control = SceneControl(
+            description,
+            lambda: self.scene.frame,
+            lambda value: self.run(lambda: set_frame(value)),
+            lambda handler: self.scene.observe(handler, "frame"),
+            lambda: (0, last(), 1),
+        )
+        for name in names:
+            self.controls[name] = control
+        return control
+
     def watch(self, names: Sequence[str], callback: Callable[[], None]) -> None:
         """Run ``callback()`` (errors shown) whenever one of these kernel controls changes."""
         for name in names:
@@ -237,6 +292,54 @@ class SceneExplorer(widgets.VBox):
             self.run(self.reset)
         elif event == "click":
             self.run(lambda: self.clicked(int(content["panel"]), content["x"], content["y"]))
+
+    def show_on_scene(self, *, value: float, stop: int, extra: dict, frame: int) -> None:
+        """Show ``value`` (the stop ``stop``, or ``extra`` computed for it) at ``frame``.
+
+        The scene's traits are set without taking the new value for one the browser sent.
+        """
+        self._showing = True
+        try:
+            self.scene.extra = extra
+            self.scene.stop = stop
+            self.scene.value = value
+            self.scene.frame = frame
+        finally:
+            self._showing = False
+
+    _showing = False
+
+    def _value_from_browser(self, change) -> None:
+        if not self._showing:
+            self.run(lambda: self.show(change["new"]))
+
+    def clamp(self, description: str, value: float, low: float, high: float) -> float:
+        """``value`` clamped to ``[low, high]``; a value outside is named in the message area."""
+        used = min(max(value, low), high)
+        if used != value:
+            self.notify(
+                f"{description}: {_format_number(value)} is outside "
+                f"[{_format_number(low)}, {_format_number(high)}]; clamped to {_format_number(used)}.",
+                error=True,
+            )
+        return used
+
+    def show(self, value: float) -> None:
+        """Show the main slider at ``value``: a stop's results, or ones computed for it."""
+        raise NotImplementedError(f"{type(self).__name__} must say how it shows a value")
+
+    def set_value(self, value) -> None:
+        """The main slider set from code: check ``value``, clamp it, :meth:`show` it."""
+        raise NotImplementedError(f"{type(self).__name__} must say which values it takes")
+
+    def nearest_stop(self, value: float) -> tuple[int, bool]:
+        """The stop whose handle position is nearest to ``value``, and whether it is ``value``."""
+        raise NotImplementedError(f"{type(self).__name__} must say where its stops are")
+
+    def entry_text(self) -> str:
+        """The main slider's value as its entry shows it: 3 digits at a stop, 6 between."""
+        _, on_stop = self.nearest_stop(self.scene.value)
+        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
 
     def typed(self, text: str) -> None:
         """Text typed into the main slider's entry, then Enter (subclasses answer)."""
