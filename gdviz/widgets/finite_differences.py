@@ -56,12 +56,10 @@ from ..validation import check_point
 from .controls import (
     Choice,
     ChoiceButtons,
-    SceneControl,
-    TypedEntry,
     float_slider,
     parse_number,
 )
-from .scene import pack_family
+from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
 FUNCTIONS: dict[str, tuple[Callable, Callable]] = {
@@ -323,23 +321,16 @@ class FiniteDifferenceExplorer(SceneExplorer):
             "surface",
             Choice(options=list(self._surfaces), value=surface_name, description="surface"),
         )
-        scene = self.scene
-        self.controls["h"] = SceneControl(
+        self.add_scene_control(
             "h",
-            lambda: scene.value,
-            lambda value: self.run(lambda: self._set_h(value)),
-            lambda handler: scene.observe(handler, "value"),
+            "h",
             lambda: (float(self._exponents[0]), float(self._exponents[-1]), 1 / STOPS_PER_DECADE),
-        )
-        self.entries["h"] = TypedEntry(
-            self._entry_text, lambda text: self.run(lambda: self.typed(text))
         )
         # three short rows: at 934 px nothing is cut off and nothing wraps mid-row
         self.arrange(["function", "x"], ["precision", "method"], ["surface"])
         self.watch(["function", "x", "precision", "method"], self._recompute)
         self.watch(["surface"], self._change_surface)
-        scene.observe(self._value_from_browser, "value")
-        with scene.hold_sync():
+        with self.scene.hold_sync():
             self._recompute(h)
 
     # the controls -----------------------------------------------------------------
@@ -366,30 +357,19 @@ class FiniteDifferenceExplorer(SceneExplorer):
             raise ValueError(f"h must be a finite number > 0 (in [1e-16, 1]); got {value!r}")
         return float(value)
 
-    def _set_h(self, value) -> None:
+    def set_value(self, value) -> None:
         value = self._checked_h(value)
-        low, high = self.stops[0], self.stops[-1]
-        used = min(max(value, low), high)
-        if used != value:
-            self.notify(
-                f"h: {value:.3g} is outside [{low:.3g}, {high:.3g}]; clamped to {used:.3g}.",
-                error=True,
-            )
-        self._show(used)
+        self.show(self.clamp("h", value, self.stops[0], self.stops[-1]))
 
     def typed(self, text: str) -> None:
         number = parse_number(text)
         if number is None or number <= 0:
             self.notify(
-                f"h: {text.strip()!r} is not a number > 0; it stays {self._entry_text()}.",
+                f"h: {text.strip()!r} is not a number > 0; it stays {self.entry_text()}.",
                 error=True,
             )
             return
-        self._set_h(number)
-
-    def _entry_text(self) -> str:
-        _, on_stop = self._nearest_stop(self.scene.value)
-        return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
+        self.set_value(number)
 
     def set_point(self, point) -> None:
         """Check the gradient at ``point`` instead (a click on the map does the same)."""
@@ -477,10 +457,8 @@ class FiniteDifferenceExplorer(SceneExplorer):
             )
         return results
 
-    def _nearest_stop(self, h: float) -> tuple[int, bool]:
-        offset = np.abs(self._exponents - math.log10(h))
-        index = int(np.argmin(offset))
-        return index, bool(offset[index] < 1e-9)
+    def nearest_stop(self, h: float) -> tuple[int, bool]:
+        return nearest_stop(self.stops, h, log=True)
 
     # what the browser draws -----------------------------------------------------------
 
@@ -635,11 +613,11 @@ class FiniteDifferenceExplorer(SceneExplorer):
         stale = self._build_scene()
         self._results = self._compute(self.stops)
         self.scene.family = pack_family([self._stop(r) for r in self._results])
-        self._show(h, stale=stale)
+        self.show(h, stale=stale)
 
-    def _show(self, h: float, *, stale=()) -> None:
+    def show(self, h: float, *, stale=()) -> None:
         """Show the step ``h``: a stop's picture, or one computed now for a step between stops."""
-        index, on_stop = self._nearest_stop(h)
+        index, on_stop = self.nearest_stop(h)
         if on_stop:
             h = float(self.stops[index])
             self.result = self._results[index]
@@ -650,21 +628,9 @@ class FiniteDifferenceExplorer(SceneExplorer):
             extra["value"] = h
         self.status.value = self._describe(self.result)
         self.tables = self._tables_html(self.result)
-        self._updating = True
-        try:
-            self.scene.extra = extra
-            self.scene.stop = index
-            self.scene.value = h
-        finally:
-            self._updating = False
+        self.show_on_scene(value=h, stop=index, extra=extra, frame=0)
         if stale:
             self.publish_panels(only=stale)
-
-    _updating = False
-
-    def _value_from_browser(self, change) -> None:
-        if not self._updating:
-            self.run(lambda: self._show(change["new"]))
 
     # the static layers -----------------------------------------------------------------
 
