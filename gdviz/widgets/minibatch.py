@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from itertools import islice
-from numbers import Integral
 
 import ipywidgets as widgets
 import matplotlib as mpl
@@ -50,8 +49,8 @@ from ..optimizers import GradientDescent
 from ..plotting import CMAP, COLORS, PathArtist
 from ..runs import DescentPath, descend, minibatch_descend
 from ..validation import check_number, check_whole
-from .controls import SceneControl, TypedEntry, int_slider, log_slider, parse_number
-from .scene import pack_family
+from .controls import int_slider, log_slider, parse_number
+from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
 DEFAULT_EXAMPLES = 1024
@@ -220,29 +219,11 @@ class MinibatchExplorer(SceneExplorer):
                 style={"button_width": "8em"},
             ),
         )
-        scene = self.scene
-        size = SceneControl(
-            "batch size",
-            lambda: int(scene.value),
-            lambda value: self.run(lambda: self._set_batch_size(value)),
-            lambda handler: scene.observe(handler, "value"),
-            lambda: (1, problem.n, 1),
-        )
-        frame = SceneControl(
-            "frame",
-            lambda: scene.frame,
-            lambda value: self.run(lambda: self._set_frame(value)),
-            lambda handler: scene.observe(handler, "frame"),
-            lambda: (0, self._frames(), 1),
-        )
-        self.controls.update(batch_size=size, frame=frame, play=frame)
-        self.entries["batch_size"] = TypedEntry(
-            lambda: str(int(scene.value)), lambda text: self.run(lambda: self.typed(text))
-        )
+        self.add_scene_control("batch_size", "batch size", lambda: (1, problem.n, 1), whole=True)
+        self.add_frame_control(self._frames)
         self.arrange(["step_size", "seed"], ["steps", "x_axis"])
         self.watch(["step_size", "seed", "steps"], self._recompute)
         self.watch(["x_axis"], self._show_x_axis)
-        scene.observe(self._value_from_browser, "value")
         self._build_scene()
         self.run(lambda: self._recompute(batch_size))
 
@@ -623,14 +604,14 @@ class MinibatchExplorer(SceneExplorer):
         self.scene.family = pack_family([self._stops[size] for size in self._sizes])
         if self._loss_axis != (self.controls["x_axis"].value, steps):
             self._show_x_axis()
-        self._show(shown)
+        self.show(shown)
 
-    def _nearest_stop(self, batch_size: int) -> int:
-        return int(np.argmin([abs(math.log2(s) - math.log2(batch_size)) for s in self._sizes]))
+    def nearest_stop(self, batch_size: int) -> tuple[int, bool]:
+        return nearest_stop(self._sizes, batch_size, log=True)
 
-    def _show(self, batch_size: int) -> None:
+    def show(self, batch_size: int) -> None:
         """Show ``batch_size``'s run: a stop's, or one computed now for a size between stops."""
-        index = self._nearest_stop(batch_size)
+        index, _ = self.nearest_stop(batch_size)
         extra = {}
         if batch_size not in self._sizes:
             if batch_size not in self._runs:
@@ -644,44 +625,25 @@ class MinibatchExplorer(SceneExplorer):
         self._shown = self._runs[batch_size]
         self.result = self._shown.run
         self.status.value = self._status(self.result)
-        self._updating = True
-        try:
-            self.scene.extra = extra
-            self.scene.stop = index
-            self.scene.value = float(batch_size)
-            self.scene.frame = self._frames()
-        finally:
-            self._updating = False
+        self.show_on_scene(value=float(batch_size), stop=index, extra=extra, frame=self._frames())
 
-    _updating = False
-
-    def _value_from_browser(self, change) -> None:
-        if not self._updating:
-            self.run(lambda: self._show(round(change["new"])))
-
-    def _set_batch_size(self, value) -> None:
-        n = self.problem.n
+    def set_value(self, value) -> None:
         value = check_whole("batch size", value)
-        used = min(max(value, 1), n)
-        if used != value:
-            self.notify(f"batch size: {value} is outside [1, {n}]; clamped to {used}.", error=True)
-        self._show(used)
+        self.show(self.clamp("batch size", value, 1, self.problem.n))
 
-    def _set_frame(self, value) -> None:
-        if isinstance(value, bool) or not isinstance(value, Integral):
-            raise TypeError(f"frame must be a whole number; got {value!r}")
-        self.scene.frame = min(max(int(value), 0), self._frames())
+    def entry_text(self) -> str:
+        return str(round(self.scene.value))
 
     def typed(self, text: str) -> None:
         number = parse_number(text, whole=True)
         if number is None:
             self.notify(
                 f"batch size: {text.strip()!r} is not a whole number; it stays "
-                f"{int(self.scene.value)}.",
+                f"{self.entry_text()}.",
                 error=True,
             )
             return
-        self._set_batch_size(number)
+        self.set_value(number)
 
     def reset(self) -> None:
         batch_size, step_size, steps, seed = self._initial

@@ -203,17 +203,24 @@ class SceneExplorer(widgets.VBox):
         return box
 
     def add_scene_control(
-        self, name: str, description: str, limits: Callable[[], tuple[float, float, float]]
+        self,
+        name: str,
+        description: str,
+        limits: Callable[[], tuple[float, float, float]],
+        *,
+        whole: bool = False,
     ) -> SceneControl:
         """The main slider, drawn by the browser, as ``controls[name]`` and ``entries[name]``.
 
         Setting it from code calls :meth:`set_value`; text typed into its entry calls
         :meth:`typed`; a value the browser moved it to calls :meth:`show`. ``limits()``
         gives ``(min, max, step)`` as a slider would (a log slider's in exponents of 10).
+        With ``whole``, its values are whole numbers (the scene's value is a float).
         """
+        self._whole = whole
         self.controls[name] = SceneControl(
             description,
-            lambda: self.scene.value,
+            lambda: round(self.scene.value) if whole else self.scene.value,
             lambda value: self.run(lambda: self.set_value(value)),
             lambda handler: self.scene.observe(handler, "value"),
             limits,
@@ -308,10 +315,12 @@ class SceneExplorer(widgets.VBox):
             self._showing = False
 
     _showing = False
+    _whole = False
 
     def _value_from_browser(self, change) -> None:
         if not self._showing:
-            self.run(lambda: self.show(change["new"]))
+            value = round(change["new"]) if self._whole else change["new"]
+            self.run(lambda: self.show(value))
 
     def clamp(self, description: str, value: float, low: float, high: float) -> float:
         """``value`` clamped to ``[low, high]``; a value outside is named in the message area."""
