@@ -48,15 +48,13 @@ from ..surfaces import Surface
 from ..validation import check_number, check_point, check_whole
 from .controls import (
     Choice,
-    SceneControl,
-    TypedEntry,
     float_slider,
     log_slider,
     parse_number,
     set_log_slider,
 )
 from .descent import surface_choices
-from .scene import pack_family
+from .scene import nearest_stop, pack_family
 from .template import Line, SceneExplorer
 
 BUDGETS = (100, 200, 500, 1000, 2000)
@@ -289,26 +287,14 @@ class OptimizerRace(SceneExplorer):
                 ),
             )
         lines = {name: self._racer_line(name) for name in names}
-        scene = self.scene
-        tolerance_control = SceneControl(
+        self.add_scene_control(
             "tolerance",
-            lambda: scene.value,
-            lambda value: self.run(lambda: self._set_tolerance(value)),
-            lambda handler: scene.observe(handler, "value"),
+            "tolerance",
             lambda: (math.log10(TOLERANCES[0]), math.log10(TOLERANCES[-1]), 1.0),
         )
-        budget_control = SceneControl(
-            "budget",
-            lambda: scene.frame,
-            lambda value: self.run(lambda: self._set_budget(value)),
-            lambda handler: scene.observe(handler, "frame"),
-            lambda: (0, self.controls["max_budget"].value, 1),
+        self.add_frame_control(
+            lambda: self.controls["max_budget"].value, names=("budget", "frame", "play")
         )
-        self.controls.update(
-            tolerance=tolerance_control, budget=budget_control, frame=budget_control
-        )
-        self.controls["play"] = budget_control
-        self.entries["tolerance"] = TypedEntry(self._entry_text, self._typed_in_run)
         self.arrange(["surface", "max_budget"], names)
         *rows, scene_box, message = self.children
         self.children = [*rows, *lines.values(), scene_box, message]
@@ -318,8 +304,7 @@ class OptimizerRace(SceneExplorer):
             self.watch(keys, self._recompute)
         self.watch(["surface"], self._change_surface)
         self.watch(["max_budget"], self._change_max_budget)
-        scene.observe(self._value_from_browser, "value")
-        scene.observe(self._frame_changed, "frame")
+        self.scene.observe(self._frame_changed, "frame")
         self.run(self.reset)
         if self.last_error is not None:
             raise self.last_error  # no race to show (a start where the loss is not finite)
@@ -816,25 +801,19 @@ class OptimizerRace(SceneExplorer):
         self._full = runs
         self._shared_series = self._series(runs)
         family = pack_family([self._stop(t, runs, self._shared_series) for t in TOLERANCES])
-        self._updating = True
-        try:
-            self.scene.tracks = self._tracks(runs)
-            self.scene.family = family
-            self.scene.frame_step = max(1, math.ceil(longest / 200))
-            self.scene.frame = budget
-        finally:
-            self._updating = False
-        self._show(tolerance)
+        self.scene.tracks = self._tracks(runs)
+        self.scene.family = family
+        self.scene.frame_step = max(1, math.ceil(longest / 200))
+        self.scene.frame = budget
+        self.show(tolerance)
         self.publish_panels(only=stale)
 
-    def _nearest_stop(self, tolerance: float) -> tuple[int, bool]:
-        offset = np.abs(np.log10(TOLERANCES) - math.log10(tolerance))
-        index = int(np.argmin(offset))
-        return index, bool(offset[index] < 1e-9)
+    def nearest_stop(self, tolerance: float) -> tuple[int, bool]:
+        return nearest_stop(TOLERANCES, tolerance, log=True)
 
-    def _show(self, tolerance: float) -> None:
+    def show(self, tolerance: float) -> None:
         """Show the race at ``tolerance``: a stop's, or one computed now between stops."""
-        index, on_stop = self._nearest_stop(tolerance)
+        index, on_stop = self.nearest_stop(tolerance)
         if on_stop:
             tolerance = TOLERANCES[index]
             family = self.scene.family
@@ -845,20 +824,8 @@ class OptimizerRace(SceneExplorer):
             self.status.value, self.table.value = stop["label"], stop["html"]
             extra = pack_family([stop])
             extra["value"] = tolerance
-        self._updating = True
-        try:
-            self.scene.extra = extra
-            self.scene.stop = index
-            self.scene.value = tolerance
-        finally:
-            self._updating = False
+        self.show_on_scene(value=tolerance, stop=index, extra=extra, frame=self.scene.frame)
         self._frame_changed()
-
-    _updating = False
-
-    def _value_from_browser(self, change) -> None:
-        if not self._updating:
-            self.run(lambda: self._show(change["new"]))
 
     def _frame_changed(self, _change=None) -> None:
         """The runs as far as the budget took them (the browser or code moved it)."""
@@ -868,44 +835,23 @@ class OptimizerRace(SceneExplorer):
             for name, run in self._full.items()
         }
 
-    def _set_tolerance(self, value) -> None:
+    def set_value(self, value) -> None:
         value = check_number("tolerance", value, low=0, closed="neither")
-        low, high = TOLERANCES[0], TOLERANCES[-1]
-        used = min(max(float(value), low), high)
-        if used != value:
-            self.notify(
-                f"tolerance: {value:.3g} is outside [{low:.3g}, {high:.3g}]; "
-                f"clamped to {used:.3g}.",
-                error=True,
-            )
-        self._show(used)
+        self.show(self.clamp("tolerance", value, TOLERANCES[0], TOLERANCES[-1]))
 
-    def _set_budget(self, value) -> None:
-        value = check_whole("budget", value)
-        longest = self.controls["max_budget"].value
-        used = min(max(int(value), 0), longest)
-        if used != value:
-            self.notify(
-                f"budget: {value} is outside [0, {longest}]; clamped to {used}.", error=True
-            )
-        self.scene.frame = used
-
-    def _entry_text(self) -> str:
-        _, on_stop = self._nearest_stop(self.scene.value)
+    def entry_text(self) -> str:
+        _, on_stop = self.nearest_stop(self.scene.value)
         return _as_the_browser_writes(self.scene.value, 3 if on_stop else 6)
 
     def typed(self, text: str) -> None:
         number = parse_number(text)
         if number is None or number <= 0:
             self.notify(
-                f"tolerance: {text.strip()!r} is not a number > 0; it stays {self._entry_text()}.",
+                f"tolerance: {text.strip()!r} is not a number > 0; it stays {self.entry_text()}.",
                 error=True,
             )
             return
-        self._set_tolerance(number)
-
-    def _typed_in_run(self, text: str) -> None:
-        self.run(lambda: self.typed(text))
+        self.set_value(number)
 
     # the static picture -----------------------------------------------------------------
 
