@@ -124,6 +124,34 @@ class ChoiceButtons(widgets.ToggleButtons):
     _validate_value = Choice._validate_value
 
 
+class _Bool(traitlets.TraitType):
+    """True or False, and nothing else: ipywidgets' ``Bool`` raises a ``TraitError`` that
+    names no control; this raises a ``TypeError`` that does."""
+
+    default_value = False
+
+    def validate(self, obj, value):
+        if not isinstance(value, bool | np.bool_):
+            name = getattr(obj, "description", "") or "value"
+            raise TypeError(f"{name} must be True or False; got {value!r}")
+        return bool(value)
+
+
+class Tick(widgets.Checkbox):
+    """A ``Checkbox`` that refuses anything but True or False, naming itself.
+
+    Examples
+    --------
+    >>> tick = Tick(value=True, description="momentum")
+    >>> tick.value = None
+    Traceback (most recent call last):
+    ...
+    TypeError: momentum must be True or False; got None
+    """
+
+    value = _Bool().tag(sync=True)
+
+
 _SLIDER_LAYOUT = {"width": "22em"}
 _SLIDER_STYLE = {"description_width": "7em"}
 

@@ -35,7 +35,6 @@ import math
 from dataclasses import dataclass
 from itertools import islice
 
-import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
@@ -49,7 +48,7 @@ from ..optimizers import GradientDescent
 from ..plotting import CMAP, COLORS, PathArtist
 from ..runs import DescentPath, descend, minibatch_descend
 from ..validation import check_number, check_whole
-from .controls import int_slider, log_slider, parse_number
+from .controls import ChoiceButtons, int_slider, log_slider, parse_number
 from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
@@ -212,7 +211,7 @@ class MinibatchExplorer(SceneExplorer):
         )
         self.add_control(
             "x_axis",
-            widgets.ToggleButtons(
+            ChoiceButtons(
                 options=[("updates", "updates"), ("examples seen", "examples")],
                 value="updates",
                 description="loss against",

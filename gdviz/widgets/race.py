@@ -48,6 +48,7 @@ from ..surfaces import Surface
 from ..validation import check_number, check_point, check_whole
 from .controls import (
     Choice,
+    Tick,
     float_slider,
     log_slider,
     parse_number,
@@ -279,7 +280,7 @@ class OptimizerRace(SceneExplorer):
         for name in names:
             self.add_control(
                 name,
-                widgets.Checkbox(
+                Tick(
                     value=name in racers,
                     description=optimizers.registry()[name].label or name,
                     indent=False,

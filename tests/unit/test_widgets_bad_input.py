@@ -20,15 +20,22 @@ import math
 import numpy as np
 import pytest
 
-from gdviz.widgets import DescentExplorer, FiniteDifferenceExplorer
-from gdviz.widgets.direction import DirectionExplorer
-from gdviz.widgets.first_step import FirstStepExplorer
+from gdviz.widgets import (
+    DescentExplorer,
+    DirectionExplorer,
+    FiniteDifferenceExplorer,
+    FirstStepExplorer,
+    MinibatchExplorer,
+    OptimizerRace,
+)
 
 EXPLORERS = {
     "DescentExplorer": lambda: DescentExplorer("quadratic", steps=30),
     "FirstStepExplorer": lambda: FirstStepExplorer(steps=3),
     "DirectionExplorer": lambda: DirectionExplorer("himmelblau"),
     "FiniteDifferenceExplorer": FiniteDifferenceExplorer,
+    "MinibatchExplorer": lambda: MinibatchExplorer(steps=20),
+    "OptimizerRace": lambda: OptimizerRace("quadratic"),
 }
 """How to build each explorer, small enough to be quick."""
 
