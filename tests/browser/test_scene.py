@@ -44,7 +44,10 @@ _JS_PICTURE = """async (ex) => {
     sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
     layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
     entry: ex.querySelector('.gdviz-scene input.gdviz-entry').value,  // the main slider's
+    readout: ex.querySelector('.gdviz-readout').textContent,
+    frameText: ex.querySelector('.gdviz-frame-readout').textContent,
     status: ex.querySelector('.gdviz-status').textContent,
+    html: ex.querySelector('.gdviz-html').innerHTML,
     value: ex.querySelector('.gdviz-scene').dataset.value,
     frame: ex.querySelector('.gdviz-scene').dataset.frame,
   };

@@ -14,7 +14,7 @@ import re
 
 from PIL import Image
 
-from .test_scene import _notebook, _rerun_cell, _type, _until_status
+from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -26,44 +26,6 @@ def fresh_like(explorer):
         "himmelblau", point=explorer.point, angle=explorer.controls["angle"].value
     )
 """
-
-# What one explorer shows: each panel's canvas, a digest of each static PNG, and its words.
-_JS_PICTURE = """async (ex) => {
-  const digest = async (img) => {
-    const bytes = await (await fetch(img.src)).arrayBuffer();
-    const hash = await crypto.subtle.digest('SHA-256', bytes);
-    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  };
-  const panels = [...ex.querySelectorAll('.gdviz-panel')];
-  return {
-    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
-    sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
-    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
-    entry: ex.querySelector('input.gdviz-entry-angle').value,
-    readout: ex.querySelector('.gdviz-readout').textContent,
-    status: ex.querySelector('.gdviz-status').textContent,
-    value: ex.querySelector('.gdviz-scene').dataset.value,
-  };
-}"""
-
-
-def _picture(explorer) -> dict:
-    return explorer.evaluate(_JS_PICTURE)
-
-
-def _same_picture(lab, first, second, what: str) -> dict:
-    """Wait until both explorers show the same pixels and words (or fail saying what differs)."""
-    waited = 0
-    while True:
-        a, b = _picture(first), _picture(second)
-        if a == b:
-            return a
-        if waited >= WAIT:
-            differs = [key for key in a if a[key] != b[key]]
-            words = {k: (a[k], b[k]) for k in differs if k != "canvases"}
-            raise AssertionError(f"{what}: differs from a fresh explorer in {differs}: {words}")
-        lab.page.wait_for_timeout(250)
-        waited += 250
 
 
 def _agree(shown: dict, angle: str) -> None:

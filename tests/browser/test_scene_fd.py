@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from nbformat.v4 import new_code_cell, new_notebook
+from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -34,84 +34,6 @@ def fresh_like(lab):
         precision=lab.controls["precision"].value,
     )
 """
-
-# What one explorer shows: its pixels (each panel's canvas, and a digest of its static PNG)
-# and its words.
-_JS_PICTURE = """async (ex) => {
-  const digest = async (img) => {
-    const bytes = await (await fetch(img.src)).arrayBuffer();
-    const hash = await crypto.subtle.digest('SHA-256', bytes);
-    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  };
-  const panels = [...ex.querySelectorAll('.gdviz-panel')];
-  return {
-    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
-    sizes: panels.map((p) => [p.querySelector('canvas').width, p.querySelector('canvas').height]),
-    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
-    entry: ex.querySelector('input.gdviz-entry-h').value,
-    readout: ex.querySelector('.gdviz-readout').textContent,
-    status: ex.querySelector('.gdviz-status').textContent,
-    html: ex.querySelector('.gdviz-html').textContent,
-    value: ex.querySelector('.gdviz-scene').dataset.value,
-  };
-}"""
-
-
-def _notebook(*sources: str):
-    return new_notebook(
-        cells=[new_code_cell(source) for source in sources],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
-    )
-
-
-def _picture(explorer) -> dict:
-    return explorer.evaluate(_JS_PICTURE)
-
-
-def _type(entry, text: str) -> None:
-    entry.click()
-    entry.press("Control+a")
-    entry.press_sequentially(text)
-    entry.press("Enter")
-
-
-def _until_status(page, explorer, pattern: str) -> None:
-    status = explorer.locator(".gdviz-status")
-    page.wait_for_function(
-        "([el, p]) => new RegExp(p).test(el.textContent)",
-        arg=[status.element_handle(), pattern],
-        timeout=WAIT,
-    )
-
-
-def _rerun_cell(lab, index: int) -> None:
-    lab.page.evaluate(
-        """(i) => {
-          const panel = window.jupyterapp.shell.currentWidget;
-          panel.content.activeCellIndex = i;
-          return window.jupyterapp.commands.execute('notebook:run-cell');
-        }""",
-        index,
-    )
-    lab.wait_for_idle()
-
-
-def _same_picture(lab, first, second, what: str) -> dict:
-    """Wait until both explorers show the same pixels and words (or fail saying what differs)."""
-    waited = 0
-    while True:
-        a, b = _picture(first), _picture(second)
-        if a == b:
-            return a
-        if waited >= WAIT:
-            differs = [key for key in a if a[key] != b[key]]
-            raise AssertionError(
-                f"{what}: the explorer differs from a fresh one in {differs}: "
-                f"{ {k: a[k] for k in differs if k != 'canvases'} } vs "
-                f"{ {k: b[k] for k in differs if k != 'canvases'} }"
-            )
-        lab.page.wait_for_timeout(250)
-        waited += 250
 
 
 def _agree(shown: dict) -> None:

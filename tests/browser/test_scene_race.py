@@ -13,7 +13,7 @@ Screenshots go to ``artifacts/screenshots/race-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _notebook, _rerun_cell, _type, _until_status
+from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -31,58 +31,16 @@ def fresh_like(race):
     return fresh
 """
 
+
 # What one race shows: its pixels (each panel's canvas, a digest of its static PNG) and words.
-_JS_PICTURE = """async (ex) => {
-  const digest = async (img) => {
-    const bytes = await (await fetch(img.src)).arrayBuffer();
-    const hash = await crypto.subtle.digest('SHA-256', bytes);
-    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  };
-  const panels = [...ex.querySelectorAll('.gdviz-panel')];
-  const scene = ex.querySelector('.gdviz-scene');
-  return {
-    canvases: panels.map((p) => p.querySelector('canvas').toDataURL()),
-    layers: await Promise.all(panels.map((p) => digest(p.querySelector('img')))),
-    entry: ex.querySelector('input.gdviz-entry-tolerance').value,
-    status: ex.querySelector('.gdviz-status').textContent,
-    table: ex.querySelector('.gdviz-html').innerHTML,
-    budget: ex.querySelector('.gdviz-frame-readout').textContent,
-    value: scene.dataset.value,
-    frame: scene.dataset.frame,
-  };
-}"""
-
-
-def _picture(explorer) -> dict:
-    return explorer.evaluate(_JS_PICTURE)
-
-
-def _same_picture(lab, first, second, what: str) -> dict:
-    """Wait until both races show the same pixels and words (or fail saying what differs)."""
-    waited = 0
-    while True:
-        a, b = _picture(first), _picture(second)
-        if a == b:
-            return a
-        if waited >= WAIT:
-            differs = [key for key in a if a[key] != b[key]]
-            raise AssertionError(
-                f"{what}: the race differs from a fresh one in {differs}: "
-                f"{ {k: a[k] for k in differs if k != 'canvases'} } vs "
-                f"{ {k: b[k] for k in differs if k != 'canvases'} }"
-            )
-        lab.page.wait_for_timeout(250)
-        waited += 250
-
-
 def _agree(shown: dict) -> None:
     """The entry, the status line, the table and the value drawn tell one tolerance; the
     budget readout tells the frame drawn."""
     value = float(shown["value"])
     assert float(shown["entry"]) in (value, float(f"{value:.3g}")), shown
     assert f"Within {value:.2g} of the minimum" in shown["status"], shown["status"]
-    assert f"steps to {value:.2g}" in shown["table"], shown["table"]
-    assert shown["budget"].startswith(f"budget: {shown['frame']} of "), shown["budget"]
+    assert f"steps to {value:.2g}" in shown["html"], shown["html"]
+    assert shown["frameText"].startswith(f"budget: {shown['frame']} of "), shown["frameText"]
 
 
 def _until_table(page, explorer, text: str) -> None:
@@ -141,7 +99,7 @@ def test_race_pictures_depend_on_the_state_only(lab):
     _until_table(page, a, "Momentum(lr=0.0042, beta=0.9)")  # exactly as typed
     lab.wait_for_idle()
     page.wait_for_timeout(500)  # nothing snaps it to a slider stop afterwards
-    assert "Momentum(lr=0.0042, beta=0.9)" in _picture(a)["table"]
+    assert "Momentum(lr=0.0042, beta=0.9)" in _picture(a)["html"]
     assert lr.input_value() == "0.0042"
     changed = _picture(a)
     assert changed["canvases"] != typed["canvases"]
