@@ -130,6 +130,53 @@ class DescentPath:
         """The number of steps taken (for one run: until it stopped)."""
         return len(self.points) - 1
 
+    def first(self, steps: int) -> DescentPath:
+        """One run's first ``steps`` steps (all of it if it stopped sooner).
+
+        Examples
+        --------
+        >>> from gdviz import optimizers, surfaces
+        >>> run = descend(surfaces.get("quadratic"), optimizers.GradientDescent(0.1), steps=50)
+        >>> run.first(10)
+        Path(10 steps of GradientDescent(lr=0.1) on quadratic: loss 2.38 → 0.137)
+        """
+        if steps >= self.steps:
+            return self
+        return DescentPath(
+            self.points[: steps + 1],
+            self.losses[: steps + 1],
+            self.grads[: steps + 1],
+            False,
+            None,
+            optimizer=self.optimizer,
+            objective=self.objective,
+        )
+
+    def run(self, index: int, *, optimizer: str | None = None) -> DescentPath:
+        """Run ``index`` of runs advanced together, as one run (cut where it diverged).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from gdviz import optimizers, surfaces
+        >>> sweep = descend(surfaces.get("quadratic"), optimizers.GradientDescent(
+        ...     np.array([[0.1], [0.25]])), steps=30)
+        >>> sweep.run(1, optimizer="GradientDescent(lr=0.25)")
+        Path(17 steps of GradientDescent(lr=0.25) on quadratic: diverged at step 18)
+        """
+        steps = self.steps
+        diverged_at = int(self.diverged_at[index])
+        stop = steps + 1 if diverged_at < 0 or diverged_at > steps else diverged_at
+        return DescentPath(
+            self.points[:stop, index].copy(),
+            self.losses[:stop, index].copy(),
+            self.grads[:stop, index].copy(),
+            stop <= steps,
+            stop if stop <= steps else None,
+            optimizer=self.optimizer if optimizer is None else optimizer,
+            objective=self.objective,
+        )
+
     def __repr__(self) -> str:
         what = f"{self.steps} steps of {self.optimizer} on {self.objective}"
         if np.ndim(self.diverged):

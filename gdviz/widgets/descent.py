@@ -68,28 +68,6 @@ def _diverged(run: Path) -> str:
     return f"ran off {way}, diverged at step {run.diverged_at} (the loss moved a million-fold)"
 
 
-class ContourPanel:
-    """A surface's contours on an axes, which another surface's can replace."""
-
-    def __init__(self, ax) -> None:
-        self.ax = ax
-        self._artists: list = []
-        self._colorbar = None
-
-    def show(self, surface) -> None:
-        """Draw ``surface``'s contours, minima and colorbar instead of the previous ones."""
-        if self._colorbar is not None:
-            self._colorbar.remove()  # before its contours: it restores the axes they are on
-        for artist in self._artists:
-            artist.remove()
-        before = set(self.ax.get_children())
-        self.ax.set_aspect("auto")
-        with plotting.projector_style():
-            filled = plotting.contour(self.ax, surface)
-        self._artists = [a for a in self.ax.get_children() if a not in before]
-        self._colorbar = filled.colorbar
-
-
 def surface_choices(surface) -> tuple[dict, str]:
     table = {name: surfaces.get(name) for name in surfaces.names()}
     if isinstance(surface, Surface):
@@ -120,21 +98,6 @@ def _optimizer_choice(optimizer) -> tuple[str, dict]:
             f"the explorer runs one optimizer: give scalar hyper-parameters; got {optimizer!r}"
         )
     return by_type[type(optimizer)], hyperparameters
-
-
-def _cut(batch: Path, index: int, steps: int, optimizer: str, objective: str) -> Path:
-    """Run ``index`` of a batch of runs, to ``steps`` steps or its divergence."""
-    diverged_at = int(batch.diverged_at[index])
-    stop = steps + 1 if diverged_at < 0 or diverged_at > steps else diverged_at
-    return Path(
-        batch.points[:stop, index].copy(),
-        batch.losses[:stop, index].copy(),
-        batch.grads[:stop, index].copy(),
-        stop <= steps,
-        stop if stop <= steps else None,
-        optimizer=optimizer,
-        objective=objective,
-    )
 
 
 def _stop(run: Path, lr: float, readout: str, status: str) -> dict:
@@ -382,13 +345,7 @@ class DescentExplorer(SceneExplorer):
 
     def _stop_run(self, index: int) -> Path:
         lr = float(10.0 ** self._exponents[index])
-        return _cut(
-            self._batch,
-            index,
-            self.controls["steps"].value,
-            repr(self.optimizer(lr)),
-            getattr(self.surface, "name", ""),
-        )
+        return self._batch.run(index, optimizer=repr(self.optimizer(lr)))
 
     # changes --------------------------------------------------------------------------
 

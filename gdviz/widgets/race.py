@@ -158,21 +158,6 @@ def _by_evaluation(values: np.ndarray, cost: int, budget: int) -> np.ndarray:
     return out
 
 
-def _cut(run: Path, steps: int) -> Path:
-    """The first ``steps`` steps of a run (all of it if it stopped sooner)."""
-    if steps >= run.steps:
-        return run
-    return Path(
-        run.points[: steps + 1],
-        run.losses[: steps + 1],
-        run.grads[: steps + 1],
-        False,
-        None,
-        optimizer=run.optimizer,
-        objective=run.objective,
-    )
-
-
 class OptimizerRace(SceneExplorer):
     """Optimizers racing on a surface: the paths, the loss gaps, a table of who got there.
 
@@ -832,7 +817,7 @@ class OptimizerRace(SceneExplorer):
         """The runs as far as the budget took them (the browser or code moved it)."""
         budget = self.scene.frame
         self.result = {
-            name: _cut(run, budget // evaluations_per_step(name))
+            name: run.first(budget // evaluations_per_step(name))
             for name, run in self._full.items()
         }
 
