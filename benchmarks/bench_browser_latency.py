@@ -12,8 +12,9 @@ per explorer and prints ONE table of:
   before the press (every canvas's pixels and every static PNG of the explorer),
   ``--presses`` presses, alone and with two busy CPU-bound processes beside it. A press
   with no visible change within 5 s counts as ``no change``;
-- **answered while the kernel is busy**: presses made while the kernel runs
-  ``time.sleep``; a press whose picture changes within 1 s did not wait for the kernel;
+- **answered while the kernel is stopped**: presses made while the kernel's process is
+  stopped (SIGSTOP, then SIGCONT); a press whose picture changes within 1 s did not wait
+  for any kernel message;
 - **Play**: pictures drawn per second from Play to the end of the run (200 frames for
   the browser-drawn explorers, whose Play shows at most 200), alone and under load;
 - **a 200-event drag** on the explorer's main slider (200 key presses sent without
@@ -45,6 +46,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -61,7 +63,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, Lab, launch_chromium, running_lab  # noqa: E402
 
 PRESSES = 30
-BUSY_PRESSES = 6  # presses while the kernel sleeps (even: the control ends where it began)
+BUSY_PRESSES = 6  # presses while the kernel is stopped (even: the control ends where it began)
 DRAG_EVENTS = 200
 PLAY_TIMEOUT_S = 60
 QUIET_MS = 300  # between presses: the kernel has been idle this long (its updates are done)
@@ -119,6 +121,7 @@ PICTURE = (
 PLAY = (".gdviz-scene .gdviz-play", ".gdviz-control-play button")
 
 KERNEL_CODE = """\
+import os
 import time
 import comm
 import gdviz.widgets
@@ -143,13 +146,6 @@ def _counting_comm_msg(*args, **kwargs):
 _session.send = _counting_send
 _manager.comm_msg = _counting_comm_msg
 get_ipython().kernel.shell_handlers["comm_msg"] = _counting_comm_msg
-
-def _hold(flag):
-    # keeps the kernel busy until the benchmark creates the file ``flag``
-    import os
-    while not os.path.exists(flag):
-        time.sleep(0.01)
-    os.remove(flag)
 
 explorer
 """
@@ -224,8 +220,8 @@ _JS_HELPERS = """(selector) => {
       const now = snapshot();
       if (!same(now, previous)) { pictures += 1; last = performance.now(); previous = now; }
       const [value, , max] = window.__gdvizPosition(frameSelector);
-      // done: at the last frame and nothing new drawn for half a second
-      if (value >= max && pictures > 1 && performance.now() - last > 500) break;
+      // done: at the last frame and nothing new drawn for 2 s (the kernel may lag behind)
+      if (value >= max && pictures > 1 && performance.now() - last > 2000) break;
     }
     return { pictures, seconds: (last - start) / 1000 };
   };
@@ -246,6 +242,11 @@ _JS_PLAY_SCENE = """async (limit) => {
   }
   return { pictures: seen.size - 1, seconds: (performance.now() - start) / 1000 };
 }"""
+
+
+def _say(text: str) -> None:
+    """Progress, on stderr (the table alone goes to stdout)."""
+    print(f"{time.strftime('%H:%M:%S')}  {text}", file=sys.stderr, flush=True)
 
 
 def _busy(stop) -> None:
@@ -279,10 +280,12 @@ def _execute(lab: Lab, code: str) -> None:
         """(code) => {
           const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
           window.__gdvizValue = null;
+          let text = '';
           const future = kernel.requestExecute({ code });
           future.onIOPub = (msg) => {
-            if (msg.header.msg_type === 'stream') window.__gdvizValue = msg.content.text;
+            if (msg.header.msg_type === 'stream') text += msg.content.text;
           };
+          future.done.then(() => { window.__gdvizValue = text; });
         }""",
         code,
     )
@@ -340,22 +343,19 @@ def _presses(lab: Lab, target: str, count: int) -> list[float]:
     return times
 
 
-def _while_kernel_busy(lab: Lab, target: str) -> list[float]:
-    """Presses while the kernel is kept busy: each changes the picture in time, or it waits."""
+def _while_kernel_stopped(lab: Lab, target: str) -> list[float]:
+    """Presses while the kernel process is stopped (SIGSTOP): a press whose picture changes
+    within 1 s waits for no kernel message. (A cell that sleeps would not do: ipykernel 7
+    handles comm messages while a cell runs.)"""
     page = lab.page
+    pid = int(_kernel_value(lab, "os.getpid()"))
     page.locator(target).first.focus()
-    with tempfile.TemporaryDirectory() as folder:
-        flag = Path(folder) / "release"
-        _execute(lab, f"_hold({str(flag)!r})")
-        page.wait_for_function(
-            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
-            " === 'busy'"
-        )
-        try:
-            times = [_timed_press(page, key, 1000) for key in _keys(page, target, BUSY_PRESSES)]
-        finally:
-            flag.touch()
-            _wait_kernel_idle(lab)  # the presses the kernel had queued are answered
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        times = [_timed_press(page, key, 1000) for key in _keys(page, target, BUSY_PRESSES)]
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    _wait_kernel_idle(lab)  # the presses the kernel had queued are answered
     return times
 
 
@@ -437,24 +437,40 @@ def _notebook(construction: str):
     )
 
 
-def measure_explorer(lab: Lab, server, construction: str, rows: list[Row], presses: int) -> dict:
-    """Every figure of one explorer's rows, keyed by (row control, what)."""
-    figures: dict = {}
+def measure_explorer(
+    lab: Lab,
+    server,
+    construction: str,
+    rows: list[Row],
+    presses: int,
+    figures: dict,
+    *,
+    scene_only: bool,
+) -> None:
+    """Every figure of one explorer's rows into ``figures``, keyed by (row control, what).
+
+    With ``scene_only`` an explorer that is not browser-drawn is not measured (its rows
+    say ``not available``): the new design's column shows the new design only.
+    """
     name = construction.split("(")[0]
     lab.open(server.add_notebook(_notebook(construction), f"bench_{name}.ipynb"))
     lab.run_all_and_wait()
     problems = lab.problems()
     page = lab.page
     if problems:
-        print(f"  {name}: {problems}", file=sys.stderr)
-        return figures
+        _say(f"{name}: {problems}")
+        return
     page.locator(PICTURE).first.wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(2000)
+    if scene_only and not page.locator(".gdviz-scene").count():
+        _say(f"{name}: not browser-drawn in this checkout")
+        figures["absent"] = True
+        return
     page.evaluate(_JS_HELPERS, PICTURE)
     targets = {row.control: _first_present(page, row.press) for row in rows}
     for row in rows:
         target = targets[row.control]
-        print(f"  {name}, {row.control}: {target or 'not available'}", file=sys.stderr)
+        _say(f"{name}, {row.control}: {target or 'not available'}")
         if target is None:
             continue
         _prepare(lab, row, target)
@@ -463,18 +479,19 @@ def measure_explorer(lab: Lab, server, construction: str, rows: list[Row], press
             with Busy(load):
                 figures[row.control, label] = _presses(lab, target, presses)
             _wait_kernel_idle(lab)
-        figures[row.control, "kernel busy"] = _while_kernel_busy(lab, target)
+        _say(f"{name}, {row.control}: presses while the kernel is stopped")
+        figures[row.control, "kernel stopped"] = _while_kernel_stopped(lab, target)
     for label, load in LOADS:
+        _say(f"{name}: Play, {label}")
         with Busy(load):
             figures["play", label] = _play(lab)
     main = next((row for row in rows if row.main and targets[row.control]), None)
     if main is not None:
+        _say(f"{name}: drag on {main.control}")
         figures["drag"] = _drag(lab, targets[main.control])
-    server.shutdown_kernels()
-    return figures
 
 
-def measure(source: Path, constructions: list[str], presses: int) -> dict:
+def measure(source: Path, constructions: list[str], presses: int, *, scene_only: bool) -> dict:
     """Every figure of the table for one checkout, with its gdviz imported from ``source``."""
     os.environ["PYTHONPATH"] = str(source)  # the kernel imports this checkout's gdviz
     from playwright.sync_api import sync_playwright
@@ -487,8 +504,22 @@ def measure(source: Path, constructions: list[str], presses: int) -> dict:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 lab = Lab(page=page, server=server)
                 rows = [row for row in ROWS if row.explorer == construction]
-                results[construction] = measure_explorer(lab, server, construction, rows, presses)
+                results[construction] = {}
+                try:
+                    measure_explorer(
+                        lab,
+                        server,
+                        construction,
+                        rows,
+                        presses,
+                        results[construction],
+                        scene_only=scene_only,
+                    )
+                except Exception as error:  # the rest of the table is still worth printing
+                    _say(f"{construction}: {type(error).__name__}: {error}")
+                    results[construction]["error"] = f"{type(error).__name__}"
                 page.close()
+                server.shutdown_kernels()
             browser.close()
     return results
 
@@ -522,6 +553,12 @@ def _play_cell(play: dict | None) -> str:
     if not play or not play["seconds"]:
         return "no player"
     return f"{play['pictures'] / play['seconds']:.0f} /s ({play['pictures']} pictures)"
+
+
+def _drag_cell(drag: dict | None, key: str) -> str:
+    if drag is None:
+        return "not available"
+    return f"{drag[key]:.2f} s" if key == "cpu" else f"{drag[key]:.0f}"
 
 
 def _git_name(path: Path) -> str:
@@ -568,6 +605,10 @@ def print_table(columns: dict[str, dict], presses: int, load: tuple, seconds: fl
         def cell(m, fn, key):
             if m is None:
                 return "—"
+            if m.get("absent"):
+                return "not available"
+            if key not in m and "error" in m:
+                return f"failed ({m['error']})"
             return fn(m.get(key))
 
         for row in (r for r in ROWS if r.explorer == construction):
@@ -579,8 +620,8 @@ def print_table(columns: dict[str, dict], presses: int, load: tuple, seconds: fl
                     for c, k in zip(cells, kinds, strict=True)
                 ]
                 line(name, f"{row.control}: key press → change, {label}", cells)
-            cells = [cell(m, _answered, (row.control, "kernel busy")) for m in measured]
-            line(name, f"{row.control}: presses answered within 1 s, kernel busy", cells)
+            cells = [cell(m, _answered, (row.control, "kernel stopped")) for m in measured]
+            line(name, f"{row.control}: presses answered within 1 s, kernel stopped", cells)
         for label, _ in LOADS:
             cells = [cell(m, _play_cell, ("play", label)) for m in measured]
             line(name, f"Play, pictures per second, {label}", cells)
@@ -588,19 +629,9 @@ def print_table(columns: dict[str, dict], presses: int, load: tuple, seconds: fl
             ("received", f"browser→kernel comm messages, {DRAG_EVENTS}-event drag"),
             ("sent", f"kernel→browser comm messages, {DRAG_EVENTS}-event drag"),
         ):
-            cells = [
-                "—"
-                if m is None
-                else ("not available" if "drag" not in m else f"{m['drag'][key]:.0f}")
-                for m in measured
-            ]
+            cells = [cell(m, lambda d, k=key: _drag_cell(d, k), "drag") for m in measured]
             line(name, what, cells)
-        cells = [
-            "—"
-            if m is None
-            else ("not available" if "drag" not in m else f"{m['drag']['cpu']:.2f} s")
-            for m in measured
-        ]
+        cells = [cell(m, lambda d: _drag_cell(d, "cpu"), "drag") for m in measured]
         line(name, f"kernel CPU, {DRAG_EVENTS}-event drag", cells)
 
 
@@ -629,11 +660,13 @@ def main() -> int:
         constructions = [c for c in constructions if c.split("(")[0] in wanted]
     load = os.getloadavg()
     started = time.monotonic()
-    columns = {f"new ({_git_name(ROOT)})": measure(ROOT, constructions, presses)}
+    columns = {f"new ({_git_name(ROOT)})": measure(ROOT, constructions, presses, scene_only=True)}
     for spec in _argument("--old", many=True):
         path, _, names = spec.partition("=")
         chosen = [c for c in constructions if not names or c.split("(")[0] in names.split(",")]
-        columns[f"old ({_git_name(Path(path))})"] = measure(Path(path), chosen, presses)
+        columns[f"old ({_git_name(Path(path))})"] = measure(
+            Path(path), chosen, presses, scene_only=False
+        )
     print_table(columns, presses, load, time.monotonic() - started)
     return 0
 
