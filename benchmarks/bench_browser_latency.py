@@ -555,6 +555,16 @@ def _play_cell(play: dict | None) -> str:
     return f"{play['pictures'] / play['seconds']:.0f} /s ({play['pictures']} pictures)"
 
 
+def _waits(times: list[float] | None) -> str:
+    """From the presses with the kernel stopped: does the picture wait for the kernel?"""
+    if times is None:
+        return "not available"
+    answered = sum(1 for t in times if t == t)
+    if answered == len(times):
+        return "no"
+    return "yes" if answered == 0 else f"sometimes ({len(times) - answered} of {len(times)})"
+
+
 def _drag_cell(drag: dict | None, key: str) -> str:
     if drag is None:
         return "not available"
@@ -631,6 +641,10 @@ def print_table(columns: dict[str, dict], presses: int, load: tuple, seconds: fl
         ):
             cells = [cell(m, lambda d, k=key: _drag_cell(d, k), "drag") for m in measured]
             line(name, what, cells)
+        main = next((r for r in ROWS if r.explorer == construction and r.main), None)
+        if main is not None:
+            cells = [cell(m, _waits, (main.control, "kernel stopped")) for m in measured]
+            line(name, f"{main.control}: does the picture wait for a kernel message?", cells)
         cells = [cell(m, lambda d: _drag_cell(d, "cpu"), "drag") for m in measured]
         line(name, f"kernel CPU, {DRAG_EVENTS}-event drag", cells)
 
