@@ -7,26 +7,32 @@ per explorer and prints ONE table of:
 
 - **key press → first visible change** (ms, median / p90 / worst) for each row of
   :data:`ROWS`: real key presses (ArrowRight and ArrowLeft in turn, so the control goes
-  back and forth between two stops) on the focused control, from the ``keydown``'s own
-  time stamp to the end of the first animation frame whose picture differs from the one
-  before the press (every canvas's pixels and every static PNG of the explorer),
-  ``--presses`` presses, alone and with two busy CPU-bound processes beside it. A press
-  with no visible change within 5 s counts as ``no change``;
+  back and forth between two stops; ArrowLeft first at the last stop) on the focused
+  control, from the ``keydown``'s own time stamp to the end of the first animation frame
+  whose picture differs from the one before the press (every canvas's pixels and every
+  static PNG of the explorer), ``--presses`` presses, alone and with two busy CPU-bound
+  processes beside it. Each press waits until the kernel has been idle for 300 ms (the
+  previous press fully handled). A press with no visible change within 5 s counts as
+  ``no change``. The frame rows start at frame 3: at the last frame, where the explorer
+  opens, a converged run's end does not move and its loss marker is below the loss axis,
+  so a step there changes no pixel (that was the "no change" of every frame press);
 - **answered while the kernel is stopped**: presses made while the kernel's process is
   stopped (SIGSTOP, then SIGCONT); a press whose picture changes within 1 s did not wait
-  for any kernel message;
-- **Play**: pictures drawn per second from Play to the end of the run (200 frames for
-  the browser-drawn explorers, whose Play shows at most 200), alone and under load;
+  for any kernel message (hence the row "does the picture wait for a kernel message?");
+- **Play**: pictures drawn per second from Play to the end of the run, alone and under
+  load (the scene's own frames; for the old design, canvas changes seen at each frame);
 - **a 200-event drag** on the explorer's main slider (200 key presses sent without
-  waiting for the picture): the comm messages each way meanwhile, and the kernel's CPU
-  seconds for it (``time.process_time()`` in the kernel, until it has handled them all).
+  waiting for the picture, each to the next stop, turning at the ends): the comm
+  messages each way meanwhile, and the kernel's CPU seconds for it
+  (``time.process_time()`` in the kernel, until it has handled them all).
 
 The table is driven by :data:`ROWS`: one line per (explorer, control, what takes the key
-presses). A row names CSS selectors in order of preference: the browser-drawn design's
-range input (``.gdviz-scene input.gdviz-control-NAME``) and the old design's ipywidgets
-slider handle (``.gdviz-control-NAME .noUi-handle``); the first one on the page is
-pressed. A row none of whose selectors is on the page (an explorer not ported in that
-checkout, or not in it at all) prints ``not available``.
+presses), so an explorer ported later is one more line. A row names CSS selectors in
+order of preference: the browser-drawn design's range input
+(``.gdviz-scene input.gdviz-control-NAME``) and the old design's ipywidgets slider handle
+(``.gdviz-control-NAME .noUi-handle``); the first one on the page is pressed (``[scene]``
+or ``[slider]`` in the table). The new design's column measures browser-drawn explorers
+only; a row none of whose selectors is on the page prints ``not available``.
 
 ``--old CHECKOUT`` (repeatable) measures a worktree of an earlier design too, with that
 checkout's gdviz imported by the kernel (``PYTHONPATH``), as a column of the same table;
