@@ -11,7 +11,7 @@ per explorer and prints ONE table of:
   control, from the ``keydown``'s own time stamp to the end of the first animation frame
   whose picture differs from the one before the press (every canvas's pixels and every
   static PNG of the explorer), ``--presses`` presses, alone and with two busy CPU-bound
-  processes beside it. Each press waits until the kernel has been idle for 300 ms (the
+  processes beside it. Each press waits until the kernel has been idle for 500 ms (the
   previous press fully handled). A press with no visible change within 5 s counts as
   ``no change``. The frame rows start at frame 3: at the last frame, where the explorer
   opens, a converged run's end does not move and its loss marker is below the loss axis,
@@ -58,7 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbformat.v4 import new_code_cell, new_notebook
@@ -72,7 +72,8 @@ PRESSES = 30
 BUSY_PRESSES = 6  # presses while the kernel is stopped (even: the control ends where it began)
 DRAG_EVENTS = 200
 PLAY_TIMEOUT_S = 60
-QUIET_MS = 300  # between presses: the kernel has been idle this long (its updates are done)
+QUIET_MS = 500  # between presses: the kernel has been idle this long (its updates are done)
+SETTLED_MS = 1500  # between rows: idle this long (ipywidgets sends a queued change on idle)
 LOADS = (("idle", 0), ("2 busy processes", 2))
 
 
@@ -98,7 +99,8 @@ class Row:
     explorer: str  # the construction code, also the notebook the row is measured in
     control: str  # what the table calls it
     press: tuple[str, ...]  # what takes the key presses: the first selector on the page
-    start: tuple[str, ...] = ()  # keys pressed once before timing, to a spot where it moves
+    # keys pressed once before timing, by selector (to a spot where a step moves the picture)
+    start: dict = field(default_factory=dict)
     main: bool = False  # the explorer's main slider: the drag and kernel CPU are measured on it
 
 
@@ -110,13 +112,19 @@ RACE = "OptimizerRace()"
 ROWS = [
     Row(DESCENT, "step size", (scene("step_size"), slider("step_size")), main=True),
     Row(DESCENT, "steps (kernel)", (slider("steps"),)),
-    Row(DESCENT, "frame", (scene("frame"), slider("frame")), FRAME_START),
+    Row(
+        DESCENT,
+        "frame",
+        (scene("frame"), slider("frame")),
+        start={scene("frame"): FRAME_START, slider("frame"): FRAME_START},
+    ),
     Row(MINIBATCH, "batch size", (scene("batch_size"), slider("batch_size")), main=True),
     Row(MINIBATCH, "step size (kernel)", (slider("step_size"),)),
     Row(FINITE, "h", (scene("h"), slider("h")), main=True),
     Row(RACE, "tolerance", (scene("tolerance"), slider("tolerance")), main=True),
-    # the browser-drawn race's frame is its budget (gradient evaluations so far)
-    Row(RACE, "budget", (scene("frame"), slider("budget")), FRAME_START),
+    # the browser-drawn race's frame is its budget (gradient evaluations so far); the old
+    # design's budget is a kernel slider, pressed where it is (200)
+    Row(RACE, "budget", (scene("frame"), slider("budget")), start={scene("frame"): FRAME_START}),
 ]
 
 # Everything that shows the picture: the scene's canvases and static PNGs, ipympl's canvas.
@@ -361,21 +369,31 @@ def _while_kernel_stopped(lab: Lab, target: str) -> list[float]:
         times = [_timed_press(page, key, 1000) for key in _keys(page, target, BUSY_PRESSES)]
     finally:
         os.kill(pid, signal.SIGCONT)
-    _wait_kernel_idle(lab)  # the presses the kernel had queued are answered
+    _wait_kernel_idle(lab, SETTLED_MS)  # the presses the kernel had queued are answered
     return times
 
 
 def _prepare(lab: Lab, row: Row, target: str) -> None:
-    """Focus the control and press the row's start keys, then let everything settle."""
-    if not row.start:
+    """Focus the control and press the row's start keys, then let everything settle.
+
+    A kernel still answering an earlier row (a change of ``steps`` sets the frame to the
+    last one when it is done) can undo them: pressed again until they hold.
+    """
+    keys = row.start.get(target, ())
+    if not keys:
         return
     page = lab.page
-    page.locator(target).first.focus()
-    for key in row.start:
-        page.keyboard.press(key)
-        page.wait_for_timeout(200)
-    _wait_kernel_idle(lab)
-    page.wait_for_timeout(1000)
+    for _ in range(5):
+        _wait_kernel_idle(lab, SETTLED_MS)
+        page.locator(target).first.focus()
+        for key in keys:
+            page.keyboard.press(key)
+            page.wait_for_timeout(200)
+        _wait_kernel_idle(lab, SETTLED_MS)
+        value, _, high = page.evaluate("(t) => window.__gdvizPosition(t)", target)
+        if value < high:
+            return
+    _say(f"{row.control}: the start keys did not hold")
 
 
 def _play(lab: Lab) -> dict | None:
@@ -473,6 +491,11 @@ def measure_explorer(
         figures["absent"] = True
         return
     page.evaluate(_JS_HELPERS, PICTURE)
+    # Play first, on the explorer as built (a row may leave it elsewhere: a shorter race)
+    for label, load in LOADS:
+        _say(f"{name}: Play, {label}")
+        with Busy(load):
+            figures["play", label] = _play(lab)
     targets = {row.control: _first_present(page, row.press) for row in rows}
     for row in rows:
         target = targets[row.control]
@@ -484,13 +507,9 @@ def measure_explorer(
         for label, load in LOADS:
             with Busy(load):
                 figures[row.control, label] = _presses(lab, target, presses)
-            _wait_kernel_idle(lab)
+            _wait_kernel_idle(lab, SETTLED_MS)
         _say(f"{name}, {row.control}: presses while the kernel is stopped")
         figures[row.control, "kernel stopped"] = _while_kernel_stopped(lab, target)
-    for label, load in LOADS:
-        _say(f"{name}: Play, {label}")
-        with Busy(load):
-            figures["play", label] = _play(lab)
     main = next((row for row in rows if row.main and targets[row.control]), None)
     if main is not None:
         _say(f"{name}: drag on {main.control}")
