@@ -301,6 +301,7 @@ function render({ model, el }) {
   }
 
   function draw() {
+    pending = false; // this draw is the one a schedule() asked for
     const s = state();
     views.forEach((view, index) => {
       const ctx = view.canvas.getContext("2d");
@@ -329,13 +330,14 @@ function render({ model, el }) {
     el.dataset.frame = String(s.frame);
   }
 
+  // One draw per animation frame at most: a change schedules one, unless a draw in this
+  // frame (Play's tick draws the frame it advances to) has already shown it.
   let pending = false;
   function schedule() {
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {
-      pending = false;
-      draw();
+      if (pending) draw();
     });
   }
 
