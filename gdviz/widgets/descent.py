@@ -41,7 +41,7 @@ from ..stability import (
     stop_exponents,
 )
 from ..surfaces import Surface
-from ..validation import check_number
+from ..validation import check_number, check_whole
 from .controls import Choice, int_slider, parse_number
 from .scene import nearest_stop, pack_family
 from .template import Line, SceneExplorer
@@ -155,10 +155,7 @@ class DescentExplorer(SceneExplorer):
     ) -> None:
         self._surfaces, surface_name = surface_choices(surface)
         optimizer_name, self._hyperparameters = _optimizer_choice(optimizer)
-        if isinstance(steps, bool) or not isinstance(steps, int | np.integer):
-            raise ValueError(f"steps must be a whole number from 1 to {MAX_STEPS}; got {steps!r}")
-        if not 1 <= steps <= MAX_STEPS:
-            raise ValueError(f"steps must be from 1 to {MAX_STEPS}; got {steps}")
+        steps = check_whole("steps", steps, low=1, high=MAX_STEPS)
         self._start = self._check_start(start, self._surfaces[surface_name])
         given_lr = optimizer.lr if isinstance(optimizer, optimizers.Optimizer) else None
         self._initial = (surface_name, optimizer_name, dict(self._hyperparameters))

@@ -142,7 +142,7 @@ class SceneExplorer(widgets.VBox):
         if panels != self.scene.panels:
             self.scene.panels = panels
 
-    def add_control(self, name: str, control, *, entry: bool = True):
+    def add_control(self, name: str, control):
         """Register a kernel control as ``controls[name]``; return it.
 
         A slider from :mod:`gdviz.widgets.controls` reports a clamped value in the message
@@ -168,10 +168,9 @@ class SceneExplorer(widgets.VBox):
                 self._message_is_new = True  # it is about the change that runs next
 
             control.on_clamp = clamped
-            if entry:
-                box = self._entry_for(control)
-                box.add_class(f"gdviz-entry-{css_name}")
-                self.entries[name] = box
+            box = self._entry_for(control)
+            box.add_class(f"gdviz-entry-{css_name}")
+            self.entries[name] = box
         return control
 
     def _entry_for(self, slider) -> widgets.Text:
@@ -461,9 +460,7 @@ def write_gif(explorer, picture: Callable[[], PILImage.Image], path, *, fps: int
     """
     if "frame" not in explorer.controls:
         raise ValueError(f"{type(explorer).__name__} has no animation (no 'frame' control) to save")
-    for name, value in (("fps", fps), ("max_frames", max_frames)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1; got {value!r}")
+    fps, max_frames = check_whole("fps", fps, low=1), check_whole("max_frames", max_frames, low=1)
     path = Path(path)
     frame = explorer.controls["frame"]
     shown = frame.value

@@ -242,7 +242,7 @@ def test_given_surface_and_optimizer_instances_start_exactly():
         ({"surface": "bowl"}, "surface must be a Surface or one of"),
         ({"optimizer": "sgd"}, "unknown optimizer 'sgd'"),
         ({"start": (1.0,)}, "start must be two finite numbers"),
-        ({"steps": 0}, "steps must be from 1 to 100000"),
+        ({"steps": 0}, r"steps must be a whole number in \[1, 100000\]; got 0"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(kwargs, message):
