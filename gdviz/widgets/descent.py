@@ -59,7 +59,9 @@ FAMILY_BUDGET = 300_000
 Each point is sent to the browser as three float32 numbers (x, y, loss): at most 3.6 MB.
 """
 
-MAX_STEPS = 100_000
+MAX_STEPS = 10_000
+"""The most steps an explorer runs: every stop's run is sent to the browser, and at
+10,000 steps :data:`FAMILY_BUDGET` still holds about 27 stops (longer runs: ``gdviz.descend``)."""
 
 
 def _diverged(run: Path) -> str:
@@ -120,7 +122,7 @@ class DescentExplorer(SceneExplorer):
         Where the descent starts; the surface's own start by default. Click on the
         contours to move it.
     steps : int
-        The number of steps, 1 to 100,000.
+        The number of steps, 1 to :data:`MAX_STEPS` (10,000).
 
     Attributes
     ----------
@@ -191,7 +193,7 @@ class DescentExplorer(SceneExplorer):
         self.watch(["surface"], self._change_surface)
         self.watch(["optimizer"], self._change_optimizer)
         self.watch(["steps"], self._recompute)
-        self.run(lambda: self._restart(given_lr))
+        self.begin(lambda: self._restart(given_lr))
 
     # the scene --------------------------------------------------------------------
 

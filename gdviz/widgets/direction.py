@@ -167,7 +167,7 @@ class DirectionExplorer(SceneExplorer):
              "size": 10},
         ]  # fmt: skip
         self.arrange()
-        self.run(lambda: self._recompute(angle))
+        self.begin(lambda: self._recompute(angle))
 
     # the scene ------------------------------------------------------------------------
 

@@ -105,7 +105,7 @@ class FirstStepExplorer(SceneExplorer):
         self.add_frame_control(lambda: len(self.result) - 1)
         self.arrange(["steps"])
         self.watch(["steps"], self._recompute)
-        self.run(lambda: self._recompute(step_size))
+        self.begin(lambda: self._recompute(step_size))
         self.publish_panels()  # the parabola: it never changes
 
     # the scene ------------------------------------------------------------------------

@@ -224,7 +224,7 @@ class MinibatchExplorer(SceneExplorer):
         self.watch(["step_size", "seed", "steps"], self._recompute)
         self.watch(["x_axis"], self._show_x_axis)
         self._build_scene()
-        self.run(lambda: self._recompute(batch_size))
+        self.begin(lambda: self._recompute(batch_size))
 
     # the scene --------------------------------------------------------------------
 

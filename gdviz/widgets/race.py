@@ -291,9 +291,7 @@ class OptimizerRace(SceneExplorer):
         self.watch(["surface"], self._change_surface)
         self.watch(["max_budget"], self._change_max_budget)
         self.scene.observe(self._frame_changed, "frame")
-        self.run(self.reset)
-        if self.last_error is not None:
-            raise self.last_error  # no race to show (a start where the loss is not finite)
+        self.begin(self.reset)
 
     def _racer_line(self, name: str) -> widgets.HBox:
         """The sliders of one optimizer, on a line of their own, shown while it is ticked."""

@@ -289,6 +289,13 @@ class SceneExplorer(widgets.VBox):
             self._failed = False
             self._message_is_new = False
 
+    def begin(self, callback: Callable[[], None]) -> None:
+        """Compute the first state, as :meth:`run` does, but raise its error: an explorer
+        that cannot show its first state has nothing to show (a constructor's bad value)."""
+        self.run(callback)
+        if self.last_error is not None:
+            raise self.last_error
+
     def _on_message(self, _widget, content: dict, _buffers) -> None:
         event = content.get("event")
         if event == "typed":

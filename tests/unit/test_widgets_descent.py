@@ -15,7 +15,7 @@ import gdviz
 from gdviz import optimizers
 from gdviz.stability import stability_limit
 from gdviz.widgets import DescentExplorer
-from gdviz.widgets.descent import FAMILY_BUDGET
+from gdviz.widgets.descent import FAMILY_BUDGET, MAX_STEPS
 from gdviz.widgets.scene import payload_bytes, unpack_stop
 
 
@@ -141,8 +141,9 @@ def test_steps_change_the_runs_and_the_step_axis(explorer):
     assert explorer.result.steps == 400 and explorer.scene.frame == 400
 
 
-def test_long_runs_thin_the_stops_to_keep_the_payload_within_a_few_megabytes():
-    explorer = DescentExplorer("quadratic", steps=10_000)
+def test_the_longest_runs_thin_the_stops_to_keep_the_payload_within_a_few_megabytes():
+    explorer = DescentExplorer("quadratic", steps=MAX_STEPS)
+    assert explorer.last_error is None and explorer.result.steps == MAX_STEPS
     assert len(explorer.stops) * 10_001 <= FAMILY_BUDGET
     payload = payload_bytes(explorer.scene.family)
     assert payload <= 3 * 4 * FAMILY_BUDGET <= 4_000_000
@@ -242,7 +243,8 @@ def test_given_surface_and_optimizer_instances_start_exactly():
         ({"surface": "bowl"}, "surface must be a Surface or one of"),
         ({"optimizer": "sgd"}, "unknown optimizer 'sgd'"),
         ({"start": (1.0,)}, "start must be two finite numbers"),
-        ({"steps": 0}, r"steps must be a whole number in \[1, 100000\]; got 0"),
+        ({"steps": 0}, r"steps must be a whole number in \[1, 10000\]; got 0"),
+        ({"steps": 100_000}, r"steps must be a whole number in \[1, 10000\]; got 100000"),
     ],
 )
 def test_bad_arguments_say_what_is_wrong(kwargs, message):
@@ -252,8 +254,8 @@ def test_bad_arguments_say_what_is_wrong(kwargs, message):
 
 def test_an_error_inside_a_callback_is_shown_in_the_app():
     def gradient(p):
-        if np.any(p[..., 0] > 1.5):
-            raise ArithmeticError("no gradient past x = 1.5")
+        if np.any((p[..., 0] > 1.5) & (p[..., 1] == 0)):
+            raise ArithmeticError("no gradient past x = 1.5 on the x axis")
         return 2 * p
 
     fragile = gdviz.Surface(
@@ -262,6 +264,9 @@ def test_an_error_inside_a_callback_is_shown_in_the_app():
     explorer = DescentExplorer(fragile)
     explorer.set_start(1.8, 0.0)
     assert "ArithmeticError: no gradient past x = 1.5" in explorer.message.value
+    assert explorer.result.points[0].tolist() == [-1.0, 1.0]  # the last run stays shown
+    with pytest.raises(ArithmeticError):  # nothing to show at all: the constructor says why
+        DescentExplorer(fragile, start=(1.8, 0.0))
 
 
 def test_the_static_picture_shows_both_panels_and_the_mimebundle_the_summary(explorer):
@@ -299,3 +304,8 @@ def test_a_run_just_past_the_limit_is_called_diverging_before_it_is_stopped():
     assert "above the limit, this run is diverging" in explorer.status.value
     explorer.entries["step_size"].value = "0.19"
     assert "grew" not in explorer.status.value
+
+
+def test_a_start_where_the_loss_is_not_finite_is_refused_when_built():
+    with pytest.raises(ValueError, match="loss"):
+        DescentExplorer("quadratic", start=(1e200, 1e200))
