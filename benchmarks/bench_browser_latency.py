@@ -36,12 +36,15 @@ only; a row none of whose selectors is on the page prints ``not available``.
 
 ``--old CHECKOUT`` (repeatable) measures a worktree of an earlier design too, with that
 checkout's gdviz imported by the kernel (``PYTHONPATH``), as a column of the same table;
-``--old CHECKOUT=DescentExplorer`` measures only the explorers named there. For example::
+``--old CHECKOUT=NAME,...`` measures only the explorers named there. The old design needs
+ipympl, which the project no longer installs: ``.venv/bin/uv pip install --python
+.venv/bin/python ipympl==0.10.0`` first. For example::
 
     git worktree add /work/wt-old 52bf090           # descent browser-drawn, the rest ipympl
     git worktree add /work/wt-old-ipympl 730ae6d    # the descent explorer before its port
     .venv/bin/python benchmarks/bench_browser_latency.py \\
-        --old /work/wt-old --old /work/wt-old-ipympl=DescentExplorer
+        --old /work/wt-old=MinibatchExplorer,FiniteDifferenceExplorer,OptimizerRace \\
+        --old /work/wt-old-ipympl=DescentExplorer
 
 ``--only NAME,...`` measures only those explorers; ``--presses N`` sets the presses per
 row and load (30). Exits 0 whatever it measures; 1 only if it cannot measure.
