@@ -364,9 +364,22 @@ class DescentExplorer(SceneExplorer):
         self._restart()
 
     def set_start(self, x: float, y: float) -> None:
-        """Start the descent at ``(x, y)`` (what a click on the contours does)."""
-        self._start = self._check_start((x, y), self.surface)
-        self.run(self._recompute)
+        """Start the descent at ``(x, y)`` (what a click on the contours does).
+
+        A start the runs cannot begin from (where the loss is not finite) is refused in the
+        message area, and the descent keeps its start.
+        """
+        self.run(lambda: self._move_start((x, y)))
+
+    def _move_start(self, start) -> None:
+        before = self._start
+        self._start = self._check_start(start, self.surface)
+        try:
+            self._recompute()
+        except Exception:
+            self._start = before
+            self._recompute()
+            raise
 
     def clicked(self, panel: int, x: float, y: float) -> None:
         if panel == 0:

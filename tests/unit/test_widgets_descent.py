@@ -309,3 +309,11 @@ def test_a_run_just_past_the_limit_is_called_diverging_before_it_is_stopped():
 def test_a_start_where_the_loss_is_not_finite_is_refused_when_built():
     with pytest.raises(ValueError, match="loss"):
         DescentExplorer("quadratic", start=(1e200, 1e200))
+
+
+def test_a_start_where_the_loss_is_not_finite_is_refused_and_the_explorer_keeps_working(explorer):
+    explorer.set_start(1e200, 1e200)
+    assert isinstance(explorer.last_error, ValueError) and "loss" in str(explorer.last_error)
+    assert explorer.start.tolist() == [-1.5, 0.5]
+    explorer.controls["step_size"].value = 0.05
+    assert explorer.last_error is None and explorer.result.optimizer == "GradientDescent(lr=0.05)"
