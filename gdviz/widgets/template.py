@@ -8,14 +8,18 @@ A subclass fills in three things:
 
 - **the scene**: its matplotlib figures, built from the state with
   :meth:`SceneExplorer.set_panels` (the artists that move are named there: they are
-  left out of the PNG the browser draws on, and drawn only in the static picture);
-- **the controls**: :meth:`SceneExplorer.add_control` for kernel controls, and the
-  scene's own (``value``, ``frame``) as :class:`~gdviz.widgets.controls.SceneControl`;
-- **the update**: set the scene's traits from the numbers (``family`` for every stop of
-  the main slider, ``extra`` for a value between stops), call
-  :meth:`SceneExplorer.publish_panels` when a static layer changed, and answer the
-  browser's requests in :meth:`SceneExplorer.typed`, :meth:`SceneExplorer.reset` and
-  :meth:`SceneExplorer.clicked`.
+  left out of the PNG the browser draws on, and drawn only in the static picture), and
+  the scene's ``tracks`` (what the browser draws from the series);
+- **the controls**: :meth:`SceneExplorer.add_control` for kernel controls,
+  :meth:`SceneExplorer.add_scene_control` for the main slider and
+  :meth:`SceneExplorer.add_frame_control` for the step shown;
+- **the update**: set ``scene.family`` (every stop of the main slider, packed with
+  :func:`~gdviz.widgets.scene.pack_family`) when the numbers change; answer
+  :meth:`SceneExplorer.show` (a value: its stop, or ``extra`` computed for it, through
+  :meth:`SceneExplorer.show_on_scene`), :meth:`SceneExplorer.set_value` (from code),
+  :meth:`SceneExplorer.nearest_stop`, :meth:`SceneExplorer.typed`,
+  :meth:`SceneExplorer.reset` and, if a click means something, :meth:`SceneExplorer.clicked`;
+  compute the first state with :meth:`SceneExplorer.begin`.
 
 What the template does: errors in a callback are shown in the message area (and kept in
 :attr:`SceneExplorer.last_error`), a note stays until the end of the next change, the
