@@ -61,6 +61,18 @@ def _notebook(*sources: str):
     )
 
 
+def _open_pair(lab, setup: str, build: str, name: str):
+    """Open a notebook that builds explorer ``a = build`` and ``b = fresh_like(a)``, Run All;
+    return ``a``. (``b`` is rebuilt later by re-running its cell, 2.)"""
+    notebook = _notebook(setup, f"a = {build}\na", "b = fresh_like(a)\nb")
+    lab.open(lab.server.add_notebook(notebook, name))
+    lab.run_all_and_wait()
+    assert lab.problems() == []
+    explorers = lab.panel.locator(".gdviz-explorer")
+    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
+    return explorers.nth(0)
+
+
 def _picture(explorer) -> dict:
     return explorer.evaluate(_JS_PICTURE)
 
@@ -121,17 +133,7 @@ def _agree(shown: dict) -> None:
 
 
 def test_descent_pictures_depend_on_the_state_only(lab):
-    notebook = _notebook(
-        FRESH_LIKE,
-        'a = DescentExplorer("quadratic")\na',
-        "b = fresh_like(a)\nb",
-    )
-    lab.open(lab.server.add_notebook(notebook, "history.ipynb"))
-    lab.run_all_and_wait()
-    assert lab.problems() == []
-    explorers = lab.panel.locator(".gdviz-explorer")
-    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
-    a = explorers.nth(0)
+    a = _open_pair(lab, FRESH_LIKE, 'DescentExplorer("quadratic")', "history.ipynb")
     entry = a.locator("input.gdviz-entry-step_size")
     slider = a.locator("input.gdviz-control-step_size")
     page = lab.page

@@ -14,7 +14,7 @@ import re
 
 from PIL import Image
 
-from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
+from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -35,22 +35,17 @@ def _agree(shown: dict, angle: str) -> None:
 
 
 def test_direction_pictures_depend_on_the_state_only(lab):
-    notebook = _notebook(
+    a = _open_pair(
+        lab,
         BUILD,
-        'a = DirectionExplorer("himmelblau", point=(-1.0, 0.5), angle=30.0)\na',
-        "b = fresh_like(a)\nb",
+        'DirectionExplorer("himmelblau", point=(-1.0, 0.5), angle=30.0)',
+        "direction.ipynb",
     )
-    lab.open(lab.server.add_notebook(notebook, "direction.ipynb"))
-    lab.run_all_and_wait()
-    assert lab.problems() == []
-    explorers = lab.panel.locator(".gdviz-explorer")
-    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
-    a = explorers.nth(0)
     page = lab.page
     entry = a.locator("input.gdviz-entry-angle")
     slider = a.locator("input.gdviz-control-angle")
     assert a.locator(".gdviz-play").is_hidden()  # no steps to play
-    _same_picture(lab, a, explorers.nth(1), "as built")
+    _same_picture(lab, a, lab.panel.locator(".gdviz-explorer").nth(1), "as built")
 
     # three degrees up by keyboard: answered in the browser
     slider.focus()

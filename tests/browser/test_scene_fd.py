@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
+from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -49,13 +49,7 @@ def _agree(shown: dict) -> None:
 
 
 def test_finite_difference_pictures_depend_on_the_state_only(lab):
-    notebook = _notebook(FRESH_LIKE, "a = FiniteDifferenceExplorer()\na", "b = fresh_like(a)\nb")
-    lab.open(lab.server.add_notebook(notebook, "fd-history.ipynb"))
-    lab.run_all_and_wait()
-    assert lab.problems() == []
-    explorers = lab.panel.locator(".gdviz-explorer")
-    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
-    a = explorers.nth(0)
+    a = _open_pair(lab, FRESH_LIKE, "FiniteDifferenceExplorer()", "fd-history.ipynb")
     entry = a.locator("input.gdviz-entry-h")
     slider = a.locator("input.gdviz-control-h")
     page = lab.page

@@ -10,7 +10,7 @@ Screenshots go to ``artifacts/screenshots/scene-first-step-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
+from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -31,18 +31,12 @@ def _agree(shown: dict, step_size: str, status: str) -> None:
 
 
 def test_first_step_pictures_depend_on_the_state_only(lab):
-    notebook = _notebook(BUILD, "a = FirstStepExplorer()\na", "b = fresh_like(a)\nb")
-    lab.open(lab.server.add_notebook(notebook, "first_step.ipynb"))
-    lab.run_all_and_wait()
-    assert lab.problems() == []
-    explorers = lab.panel.locator(".gdviz-explorer")
-    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
-    a = explorers.nth(0)
+    a = _open_pair(lab, BUILD, "FirstStepExplorer()", "first_step.ipynb")
     page = lab.page
     entry = a.locator("input.gdviz-entry-step_size")
     slider = a.locator("input.gdviz-control-step_size")
     steps = a.locator(".gdviz-entry-steps input")
-    _same_picture(lab, a, explorers.nth(1), "as built")
+    _same_picture(lab, a, lab.panel.locator(".gdviz-explorer").nth(1), "as built")
 
     # three stops up by keyboard: answered in the browser
     slider.focus()

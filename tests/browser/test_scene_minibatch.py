@@ -12,7 +12,7 @@ Screenshots go to ``artifacts/screenshots/scene-minibatch-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type
+from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type
 
 WAIT = 30_000
 
@@ -58,17 +58,7 @@ def _agree(shown: dict, size: int) -> None:
 
 
 def test_minibatch_pictures_depend_on_the_state_only(lab):
-    notebook = _notebook(
-        FRESH_LIKE,
-        "a = MinibatchExplorer(steps=30)\na",
-        "b = fresh_like(a)\nb",
-    )
-    lab.open(lab.server.add_notebook(notebook, "minibatch-history.ipynb"))
-    lab.run_all_and_wait()
-    assert lab.problems() == []
-    explorers = lab.panel.locator(".gdviz-explorer")
-    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
-    a = explorers.nth(0)
+    a = _open_pair(lab, FRESH_LIKE, "MinibatchExplorer(steps=30)", "minibatch-history.ipynb")
     page = lab.page
     scene = a.locator(".gdviz-scene")
     entry = a.locator("input.gdviz-entry-batch_size")

@@ -13,7 +13,7 @@ Screenshots go to ``artifacts/screenshots/race-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _notebook, _picture, _rerun_cell, _same_picture, _type, _until_status
+from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
 
 WAIT = 30_000
 
@@ -58,13 +58,7 @@ def _until_frame(page, explorer, frame: int) -> None:
 
 
 def test_race_pictures_depend_on_the_state_only(lab):
-    notebook = _notebook(FRESH_LIKE, 'a = OptimizerRace("quadratic")\na', "b = fresh_like(a)\nb")
-    lab.open(lab.server.add_notebook(notebook, "race-history.ipynb"))
-    lab.run_all_and_wait()
-    assert lab.problems() == []
-    explorers = lab.panel.locator(".gdviz-explorer")
-    explorers.nth(1).wait_for(state="visible", timeout=WAIT)
-    a = explorers.nth(0)
+    a = _open_pair(lab, FRESH_LIKE, 'OptimizerRace("quadratic")', "race-history.ipynb")
     page = lab.page
     entry = a.locator("input.gdviz-entry-tolerance")
     slider = a.locator("input.gdviz-control-tolerance")
