@@ -384,7 +384,15 @@ class DirectionExplorer(SceneExplorer):
         self.run(lambda: self._move_to(point))
 
     def _move_to(self, point) -> None:
-        self.point = check_point("point", point, size=2)
+        point = check_point("point", point, size=2)
+        with np.errstate(all="ignore"):  # an overflow is refused below, not warned about
+            height, slope = self.surface(point), self.surface.grad(point)
+        if not (np.isfinite(height) and np.all(np.isfinite(slope))):
+            raise ValueError(
+                f"point must be where {self.surface.name} and its gradient are finite; "
+                f"got {point.tolist()}"
+            )
+        self.point = point
         self._recompute()
 
     def clicked(self, panel: int, x: float, y: float) -> None:

@@ -251,3 +251,13 @@ def test_a_tiny_gradient_near_a_hill_top_gets_no_direction():
 def test_the_saved_picture_wraps_its_panels_as_the_page_does(explorer):
     picture = Image.open(io.BytesIO(explorer.png()))
     assert picture.size == (920, 400 + 245)  # map and slice side by side, the slopes below
+
+
+def test_a_point_where_the_surface_overflows_is_refused_and_the_explorer_keeps_working():
+    explorer = DirectionExplorer("himmelblau", point=(-1.0, 0.5))
+    explorer.set_point((1e200, 1e200))
+    assert isinstance(explorer.last_error, ValueError)
+    assert "gradient are finite" in str(explorer.last_error)
+    assert explorer.point.tolist() == [-1.0, 0.5]
+    explorer.controls["angle"].value = 45.0
+    assert explorer.last_error is None
