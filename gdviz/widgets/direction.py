@@ -49,7 +49,6 @@ from ..plotting import (
 )
 from ..surfaces import Surface
 from ..validation import Interval, Options, check_number, check_point
-from .controls import parse_number
 from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
@@ -368,16 +367,6 @@ class DirectionExplorer(SceneExplorer):
     def set_value(self, value) -> None:
         value = Interval(Real, None, None).check("direction θ (°)", value)
         self.show(self.clamp("direction θ (°)", value, float(STOPS[0]), float(STOPS[-1])))
-
-    def typed(self, text: str) -> None:
-        number = parse_number(text)
-        if number is None:
-            self.notify(
-                f"direction θ (°): {text.strip()!r} is not a number; it stays {self.entry_text()}.",
-                error=True,
-            )
-            return
-        self.set_value(number)
 
     def set_point(self, point) -> None:
         """Stand at ``point`` instead (a click on the map does the same)."""

@@ -57,7 +57,6 @@ from .controls import (
     Choice,
     ChoiceButtons,
     float_slider,
-    parse_number,
 )
 from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
@@ -325,6 +324,7 @@ class FiniteDifferenceExplorer(SceneExplorer):
             "h",
             "h",
             lambda: (float(self._exponents[0]), float(self._exponents[-1]), 1 / STOPS_PER_DECADE),
+            positive=True,
         )
         # three short rows: at 934 px nothing is cut off and nothing wraps mid-row
         self.arrange(["function", "x"], ["precision", "method"], ["surface"])
@@ -360,16 +360,6 @@ class FiniteDifferenceExplorer(SceneExplorer):
     def set_value(self, value) -> None:
         value = self._checked_h(value)
         self.show(self.clamp("h", value, self.stops[0], self.stops[-1]))
-
-    def typed(self, text: str) -> None:
-        number = parse_number(text)
-        if number is None or number <= 0:
-            self.notify(
-                f"h: {text.strip()!r} is not a number > 0; it stays {self.entry_text()}.",
-                error=True,
-            )
-            return
-        self.set_value(number)
 
     def set_point(self, point) -> None:
         """Check the gradient at ``point`` instead (a click on the map does the same)."""

@@ -38,7 +38,7 @@ from matplotlib.figure import Figure
 from ..plotting import COLORS, projector_style
 from ..runs import descent_on_parabola
 from ..validation import Interval, check_number, check_whole
-from .controls import int_slider, parse_number
+from .controls import int_slider
 from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
@@ -217,16 +217,6 @@ class FirstStepExplorer(SceneExplorer):
     def set_value(self, value) -> None:
         value = Interval(Real, None, None).check("step size", value)
         self.show(self.clamp("step size", value, float(STOPS[0]), float(STOPS[-1])))
-
-    def typed(self, text: str) -> None:
-        number = parse_number(text)
-        if number is None:
-            self.notify(
-                f"step size: {text.strip()!r} is not a number; it stays {self.entry_text()}.",
-                error=True,
-            )
-            return
-        self.set_value(number)
 
     def reset(self) -> None:
         step_size, steps = self._initial

@@ -48,7 +48,7 @@ from ..optimizers import GradientDescent
 from ..plotting import CMAP, COLORS, PathArtist
 from ..runs import DescentPath, descend, minibatch_descend
 from ..validation import check_number, check_whole
-from .controls import ChoiceButtons, int_slider, log_slider, parse_number
+from .controls import ChoiceButtons, int_slider, log_slider
 from .scene import nearest_stop, pack_family
 from .template import SceneExplorer
 
@@ -632,17 +632,6 @@ class MinibatchExplorer(SceneExplorer):
 
     def entry_text(self) -> str:
         return str(round(self.scene.value))
-
-    def typed(self, text: str) -> None:
-        number = parse_number(text, whole=True)
-        if number is None:
-            self.notify(
-                f"batch size: {text.strip()!r} is not a whole number; it stays "
-                f"{self.entry_text()}.",
-                error=True,
-            )
-            return
-        self.set_value(number)
 
     def reset(self) -> None:
         batch_size, step_size, steps, seed = self._initial

@@ -51,7 +51,6 @@ from .controls import (
     Tick,
     float_slider,
     log_slider,
-    parse_number,
     set_log_slider,
 )
 from .descent import surface_choices
@@ -277,6 +276,7 @@ class OptimizerRace(SceneExplorer):
             "tolerance",
             "tolerance",
             lambda: (math.log10(TOLERANCES[0]), math.log10(TOLERANCES[-1]), 1.0),
+            positive=True,
         )
         self.add_frame_control(
             lambda: self.controls["max_budget"].value, names=("budget", "frame", "play")
@@ -826,16 +826,6 @@ class OptimizerRace(SceneExplorer):
     def entry_text(self) -> str:
         _, on_stop = self.nearest_stop(self.scene.value)
         return _as_the_browser_writes(self.scene.value, 3 if on_stop else 6)
-
-    def typed(self, text: str) -> None:
-        number = parse_number(text)
-        if number is None or number <= 0:
-            self.notify(
-                f"tolerance: {text.strip()!r} is not a number > 0; it stays {self.entry_text()}.",
-                error=True,
-            )
-            return
-        self.set_value(number)
 
     # the static picture -----------------------------------------------------------------
 

@@ -212,15 +212,17 @@ class SceneExplorer(widgets.VBox):
         limits: Callable[[], tuple[float, float, float]],
         *,
         whole: bool = False,
+        positive: bool = False,
     ) -> SceneControl:
         """The main slider, drawn by the browser, as ``controls[name]`` and ``entries[name]``.
 
         Setting it from code calls :meth:`set_value`; text typed into its entry calls
         :meth:`typed`; a value the browser moved it to calls :meth:`show`. ``limits()``
         gives ``(min, max, step)`` as a slider would (a log slider's in exponents of 10).
-        With ``whole``, its values are whole numbers (the scene's value is a float).
+        With ``whole``, its values are whole numbers (the scene's value is a float); with
+        ``positive``, a typed number must be > 0 (a step size, a log slider's value).
         """
-        self._whole = whole
+        self._whole, self._positive, self._description = whole, positive, description
         self.controls[name] = SceneControl(
             description,
             lambda: round(self.scene.value) if whole else self.scene.value,
@@ -325,7 +327,7 @@ class SceneExplorer(widgets.VBox):
             self._showing = False
 
     _showing = False
-    _whole = False
+    _whole = _positive = False
 
     def _value_from_browser(self, change) -> None:
         if not self._showing:
@@ -361,7 +363,19 @@ class SceneExplorer(widgets.VBox):
         return f"{self.scene.value:.3g}" if on_stop else f"{self.scene.value:.6g}"
 
     def typed(self, text: str) -> None:
-        """Text typed into the main slider's entry, then Enter (subclasses answer)."""
+        """Text typed into the main slider's entry, then Enter: a number goes to
+        :meth:`set_value`; other text is refused in the message area, and nothing changes."""
+        number = parse_number(text, whole=self._whole)
+        if number is None or (self._positive and number <= 0):
+            kind = "a whole number" if self._whole else "a number"
+            kind += " > 0" if self._positive else ""
+            self.notify(
+                f"{self._description}: {text.strip()!r} is not {kind}; "
+                f"it stays {self.entry_text()}.",
+                error=True,
+            )
+            return
+        self.set_value(number)
 
     def reset(self) -> None:
         """Back to the explorer's initial state (subclasses answer)."""
