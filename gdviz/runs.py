@@ -133,6 +133,8 @@ class DescentPath:
     def first(self, steps: int) -> DescentPath:
         """One run's first ``steps`` steps (all of it if it stopped sooner).
 
+        A run that diverged at step ``steps + 1`` had not yet diverged in its first ``steps``.
+
         Examples
         --------
         >>> from gdviz import optimizers, surfaces
@@ -140,7 +142,7 @@ class DescentPath:
         >>> run.first(10)
         Path(10 steps of GradientDescent(lr=0.1) on quadratic: loss 2.38 → 0.137)
         """
-        if steps >= self.steps:
+        if steps > self.steps or (steps == self.steps and not self.diverged):
             return self
         return DescentPath(
             self.points[: steps + 1],

@@ -1,9 +1,10 @@
 """The descent explorer: one optimizer on one surface, its step size against the stability limit.
 
 Drawn in the browser (see :mod:`gdviz.widgets.template`): the runs of every step-size
-stop are computed once and sent as float32 columns, so dragging the step size, pressing
-an arrow key, Play and Step are answered in the browser; a step size typed between two
-stops is run by the kernel, exactly as typed.
+stop are computed once, to up to twice the steps shown, and sent as float32 columns, so
+dragging the step size, pressing an arrow key, Play, Step and fewer or more steps (up to
+those computed) are answered in the browser; a step size typed between two stops is run
+by the kernel, exactly as typed.
 
 Examples
 --------
@@ -26,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -42,7 +44,7 @@ from ..stability import (
 )
 from ..surfaces import Surface
 from ..validation import check_number, check_whole
-from .controls import Choice, int_slider, parse_number
+from .controls import Choice, int_slider
 from .scene import nearest_stop, pack_family
 from .template import Line, SceneExplorer
 
@@ -62,6 +64,11 @@ Each point is sent to the browser as three float32 numbers (x, y, loss): at most
 MAX_STEPS = 10_000
 """The most steps an explorer runs: every stop's run is sent to the browser, and at
 10,000 steps :data:`FAMILY_BUDGET` still holds about 27 stops (longer runs: ``gdviz.descend``)."""
+
+AHEAD = 2
+"""Runs are computed to ``AHEAD`` times the steps shown, as far as :data:`FAMILY_BUDGET`
+allows without thinning the stops: the browser answers a change of ``steps`` up to there
+by cutting the runs, and the kernel follows with the loss axis and the status lines."""
 
 
 def _diverged(run: Path) -> str:
@@ -163,6 +170,7 @@ class DescentExplorer(SceneExplorer):
         self._initial = (surface_name, optimizer_name, dict(self._hyperparameters))
         self._initial += (self._start.copy(), int(steps), given_lr)
         self._exponents = np.zeros(0)
+        self._thinning = 1
         self._batch: Path | None = None
         self._lr_range = (1e-3, 1.0)
         self.limit_readout = Line()
@@ -183,16 +191,18 @@ class DescentExplorer(SceneExplorer):
             "optimizer",
             Choice(options=optimizers.names(), value=optimizer_name, description="optimizer"),
         )
-        # more steps mean new runs and a new step axis: computed when the drag ends
+        # new runs and a new step axis are computed when the drag ends; the browser cuts
+        # the runs it has at once (the slider is linked to the scene's last frame there)
         self.add_control(
             "steps", int_slider("steps", steps, 1, max(1000, steps), continuous_update=False)
         )
-        self.add_scene_control("step_size", "step size", self._log_limits)
+        widgets.jslink((self.controls["steps"], "value"), (self.scene, "last_frame"))
+        self.add_scene_control("step_size", "step size", self._log_limits, positive=True)
         self.add_frame_control(lambda: self.result.steps)
         self.arrange(["surface", "optimizer", "steps"])
         self.watch(["surface"], self._change_surface)
         self.watch(["optimizer"], self._change_optimizer)
-        self.watch(["steps"], self._recompute)
+        self.watch(["steps"], self._change_steps)
         self.begin(lambda: self._restart(given_lr))
 
     # the scene --------------------------------------------------------------------
@@ -294,25 +304,36 @@ class DescentExplorer(SceneExplorer):
         name = self.controls["optimizer"].value
         return stability_limit(name, self._hyperparameters, self.curvature())
 
+    def _thinning_for(self, value: float) -> int:
+        """Keep every n-th stop: the n for which the runs of the steps shown fit
+        :data:`FAMILY_BUDGET` points."""
+        low, high = self._lr_range
+        decades = math.log10(max(high, value) / min(low, value))
+        affordable = FAMILY_BUDGET / (self.controls["steps"].value + 1) - 3
+        return max(1, math.ceil(decades * STOPS_PER_OCTAVE / math.log10(2) / affordable))
+
     def _place_stops(self, value: float) -> None:
-        """Stops :data:`STOPS_PER_OCTAVE` to a doubling, one at the stability limit.
+        """Stops :data:`STOPS_PER_OCTAVE` to a doubling, one at the stability limit, and
+        how many steps to compute (see :data:`AHEAD`).
 
         Without a limit a stop is at ``value``. When the runs of every stop would hold more
         than :data:`FAMILY_BUDGET` points, every second (third, …) stop is kept instead.
         """
         low, high = self._lr_range
         limit, _ = self._limit()
-        per_decade = STOPS_PER_OCTAVE / math.log10(2)
-        decades = math.log10(max(high, value) / min(low, value))
-        affordable = FAMILY_BUDGET / (self.controls["steps"].value + 1) - 3
-        per_decade /= max(1, math.ceil(decades * per_decade / affordable))
+        self._thinning = self._thinning_for(value)
         self._exponents = stop_exponents(
             low,
             high,
             value,
-            stops_per_decade=per_decade,
+            stops_per_decade=STOPS_PER_OCTAVE / math.log10(2) / self._thinning,
             anchor=math.log10(value if limit is None else limit),
         )
+        steps = self.controls["steps"].value
+        affordable = FAMILY_BUDGET // len(self._exponents) - 1
+        self._computed_steps = max(steps, min(AHEAD * steps, affordable, MAX_STEPS))
+
+    _computed_steps = 0
 
     def _limit_words(self) -> tuple[float | None, str]:
         """The stability limit and how the readout names it (the same for every stop)."""
@@ -343,8 +364,17 @@ class DescentExplorer(SceneExplorer):
         return readout, status
 
     def _stop_run(self, index: int) -> Path:
+        """Stop ``index``'s run, to the steps shown."""
         lr = float(10.0 ** self._exponents[index])
-        return self._batch.run(index, optimizer=repr(self.optimizer(lr)))
+        run = self._batch.run(index, optimizer=repr(self.optimizer(lr)))
+        return run.first(self.controls["steps"].value)
+
+    def _run(self, lr: float) -> tuple[Path, Path]:
+        """The run at ``lr`` to the steps computed (for the browser), and to those shown."""
+        ahead = descend(
+            self.surface, self.optimizer(lr), start=self._start, steps=self._computed_steps
+        )
+        return ahead, ahead.first(self.controls["steps"].value)
 
     # changes --------------------------------------------------------------------------
 
@@ -405,35 +435,54 @@ class DescentExplorer(SceneExplorer):
     def watch(self, names, callback) -> None:
         super().watch(names, lambda: None if self._resetting else callback())
 
+    def _change_steps(self) -> None:
+        """Fewer or more steps: the runs cut anew if they were computed that far (with the
+        same stops), else computed anew."""
+        steps = self.controls["steps"].value
+        lr = self.scene.value
+        if steps <= self._computed_steps and self._thinning_for(lr) == self._thinning:
+            self._show_steps(lr, stale=self._build_scene())
+        else:
+            self._recompute(lr)
+
     def _recompute(self, lr: float | None = None) -> None:
-        """Every stop's run (new surface, optimizer, start or steps), the scene re-sent.
+        """Every stop's run (new surface, optimizer, start or steps), the scene re-sent."""
+        lr = self.scene.value if lr is None else lr
+        rebuilt = self._build_scene()
+        self._place_stops(lr)
+        lrs = (10.0**self._exponents)[:, None]
+        self._batch = descend(
+            self.surface, self.optimizer(lrs), start=self._start, steps=self._computed_steps
+        )
+        limit_words = self._limit_words()
+        stops = []
+        for index, exponent in enumerate(self._exponents):
+            lr_at_stop = float(10.0**exponent)
+            run = self._batch.run(index, optimizer=repr(self.optimizer(lr_at_stop)))
+            readout, _ = self._words(run, lr_at_stop, limit_words)
+            # the status lines depend on the steps shown: they go in the scene's labels
+            stops.append(_stop(run, lr_at_stop, readout, ""))
+        self.scene.family = pack_family(stops)
+        self._show_steps(lr, stale=rebuilt)
+
+    def _show_steps(self, lr: float, stale: Sequence[int]) -> None:
+        """The runs cut to the steps shown: their status lines, the loss axis, ``lr``'s run.
 
         The loss axis is logarithmic, or symmetric logarithmic when some run goes below 0,
         and fitted to every stop's run at once, so that moving the step size never
         changes it.
         """
-        lr = self.scene.value if lr is None else lr
-        rebuilt = self._build_scene()
-        self._place_stops(lr)
         steps = self.controls["steps"].value
-        lrs = (10.0**self._exponents)[:, None]
-        self._batch = descend(self.surface, self.optimizer(lrs), start=self._start, steps=steps)
-        runs = [self._stop_run(i) for i in range(len(self._exponents))]
         limit_words = self._limit_words()
-        words = [
-            self._words(run, float(10.0**e), limit_words)
-            for run, e in zip(runs, self._exponents, strict=True)
-        ]
-        family = pack_family(
-            [
-                _stop(run, float(10.0**e), readout, status)
-                for run, e, (readout, status) in zip(runs, self._exponents, words, strict=True)
-            ]
-        )
-        self._fit_axes(self._batch.losses, steps)
-        self.scene.family = family
+        lines = []
+        for index, exponent in enumerate(self._exponents):
+            run = self._stop_run(index)
+            lines.append(self._words(run, float(10.0**exponent), limit_words)[1])
+        self.scene.labels = {"for": steps, "lines": lines}
+        self.scene.last_frame = steps
+        self._fit_axes(self._batch.losses[: steps + 1], steps)
         self.scene.frame_step = max(1, math.ceil(steps / 200))
-        self.show(lr, stale=rebuilt)
+        self.show(lr, stale=stale)
 
     def _fit_axes(self, losses: np.ndarray, steps: int) -> None:
         with plotting.projector_style():
@@ -455,10 +504,9 @@ class DescentExplorer(SceneExplorer):
             self.result = self._stop_run(index)
             extra = {}
         else:
-            steps = self.controls["steps"].value
-            self.result = descend(self.surface, self.optimizer(lr), start=self._start, steps=steps)
+            ahead, self.result = self._run(lr)
             readout, status = self._words(self.result, lr)
-            extra = pack_family([_stop(self.result, lr, readout, status)])
+            extra = pack_family([_stop(ahead, lr, readout, status)])
             extra["value"] = lr
             # a run the loss axis was not fitted to widens it
             if plotting.fit_loss_range(self._loss_ax, self.result.losses):
@@ -471,16 +519,6 @@ class DescentExplorer(SceneExplorer):
     def set_value(self, value) -> None:
         value = check_number("step size", value, low=0, closed="neither")
         self.show(self.clamp("step size", value, self.stops[0], self.stops[-1]))
-
-    def typed(self, text: str) -> None:
-        number = parse_number(text)
-        if number is None or number <= 0:
-            self.notify(
-                f"step size: {text.strip()!r} is not a number > 0; it stays {self.entry_text()}.",
-                error=True,
-            )
-            return
-        self.set_value(number)
 
     # the static picture -----------------------------------------------------------------
 

@@ -17,6 +17,15 @@ fetched at run time. Its traits are the whole picture:
     One stop computed by the kernel at a value between stops (typed, or set from code).
 ``value``, ``stop``, ``frame``
     What is shown: the main slider's value, the stop its handle is on, the step.
+``last_frame``
+    The last frame shown of any stop (−1: each stop's own last). Runs computed to more
+    steps than are shown are cut here, so a kernel control linked to it in the browser
+    (``ipywidgets.jslink``, as the descent explorer's ``steps``) is answered without the
+    kernel.
+``labels``
+    ``{"for": last_frame, "lines": [...]}``: each stop's status line for that
+    ``last_frame``, in place of the family's own (sent alone, without the series). While
+    the browser shows another ``last_frame`` the status line is marked as being updated.
 ``tracks``
     What to draw from the series, on which panel, in which colour: a ``"path"`` (line,
     dots, open start, filled end, up to the frame), a ``"curve"`` (line up to the frame and
@@ -187,6 +196,8 @@ class Scene(anywidget.AnyWidget):
     value = traitlets.Float(0.0).tag(sync=True)
     stop = traitlets.Int(0).tag(sync=True)
     frame = traitlets.Int(0).tag(sync=True)
+    last_frame = traitlets.Int(-1).tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)
     frame_step = traitlets.Int(1).tag(sync=True)
     slider = traitlets.Dict().tag(sync=True)
     download_name = traitlets.Unicode("gdviz.png").tag(sync=True)

@@ -535,3 +535,10 @@ def test_the_progress_variable_sets_progress_at_import(value, expected):
     env = {"GDVIZ_PROGRESS": value, "PATH": ""}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == str(expected), out.stderr
+
+
+def test_the_first_steps_of_a_run_diverging_right_after_them_have_not_diverged():
+    run = descend(surfaces.get("quadratic"), GradientDescent(0.25))
+    assert run.diverged and run.diverged_at == 18 and run.steps == 17
+    assert not run.first(17).diverged and run.first(17).steps == 17
+    assert run.first(18) is run

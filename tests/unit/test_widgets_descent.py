@@ -25,11 +25,14 @@ def explorer():
 
 
 def _shown(explorer) -> dict[str, np.ndarray]:
-    """The columns the browser draws now: the typed run's, or the stop's."""
+    """The columns the browser draws now (the typed run's, or the stop's), cut after the
+    last frame shown, as the browser cuts them."""
     scene = explorer.scene
     if scene.extra.get("value") == scene.value:
-        return unpack_stop(scene.extra)
-    return unpack_stop(scene.family, scene.stop)
+        shown = unpack_stop(scene.extra)
+    else:
+        shown = unpack_stop(scene.family, scene.stop)
+    return {name: values[: scene.last_frame + 1] for name, values in shown.items()}
 
 
 def test_the_default_run_and_its_summary(explorer):
@@ -47,11 +50,13 @@ def test_the_default_run_and_its_summary(explorer):
 
 def test_every_stop_is_sent_once_with_its_words(explorer):
     family = explorer.scene.family
-    assert family["count"] == len(explorer.stops) == len(family["labels"])
+    labels = explorer.scene.labels
+    assert family["count"] == len(explorer.stops) == len(labels["lines"])
+    assert labels["for"] == explorer.scene.last_frame == 100
     np.testing.assert_allclose(family["values"], explorer.stops)
     stop = int(np.argmin(np.abs(explorer.stops - 0.2)))
     assert family["readouts"][stop] == "lr = 1 × limit (2/λ_max = 0.2)"
-    assert family["labels"][explorer.scene.stop] == explorer.status.value
+    assert labels["lines"][explorer.scene.stop] == explorer.status.value
 
 
 def test_a_step_size_on_a_stop_is_a_look_up_that_resends_no_picture(explorer):
@@ -139,6 +144,40 @@ def test_steps_change_the_runs_and_the_step_axis(explorer):
     assert len(_shown(explorer)["x"]) == 31
     explorer.controls["steps"].value = 400
     assert explorer.result.steps == 400 and explorer.scene.frame == 400
+
+
+def test_fewer_or_more_steps_within_those_computed_cut_the_runs_the_browser_already_has(explorer):
+    family = explorer.scene.family
+    assert np.frombuffer(family["frames"], "<i4").max() == 200  # twice the 100 steps shown
+    explorer.controls["steps"].value = 150
+    assert explorer.scene.family is family  # nothing re-sent but the words and the loss axis
+    assert explorer.scene.last_frame == explorer.scene.labels["for"] == 150
+    fresh = DescentExplorer("quadratic", steps=150)
+    assert explorer.result.points.tolist() == fresh.result.points.tolist()
+    assert explorer.status.value == fresh.status.value
+    assert explorer.scene.labels["lines"] == fresh.scene.labels["lines"]
+    for name, values in _shown(fresh).items():
+        np.testing.assert_array_equal(_shown(explorer)[name], values)
+    assert explorer.scene.panels[1]["axes"] == fresh.scene.panels[1]["axes"]
+
+
+def test_more_steps_than_computed_compute_the_runs_anew(explorer):
+    family = explorer.scene.family
+    explorer.controls["steps"].value = 201
+    assert explorer.scene.family is not family
+    assert np.frombuffer(explorer.scene.family["frames"], "<i4").max() >= 201
+    assert explorer.result.steps == 201
+
+
+def test_a_run_that_diverges_just_after_the_steps_shown_has_not_diverged(explorer):
+    explorer.controls["step_size"].value = 0.25  # diverges at step 18
+    explorer.controls["steps"].value = 17
+    expected = gdviz.descend(
+        gdviz.surfaces.get("quadratic"), gdviz.optimizers.GradientDescent(0.25), steps=17
+    )
+    assert not explorer.result.diverged and not expected.diverged
+    assert explorer.result.points.tolist() == expected.points.tolist()
+    assert "17 steps, loss" in explorer.status.value
 
 
 def test_the_longest_runs_thin_the_stops_to_keep_the_payload_within_a_few_megabytes():

@@ -17,11 +17,19 @@ function ints(view) {
   return new Int32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 }
 
-// The number as a student reads it: three digits for a stop, every digit typed otherwise;
+// The number as a student reads it, as the kernel writes it (Python's "g" format): three
+// digits for a stop, six for a value typed between stops, 3.3e-06 rather than 0.0000033;
 // a whole number whole (a batch size of 1024 is not "1020").
 export function formatValue(value, exact) {
   if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
-  return String(Number(value.toPrecision(exact ? 6 : 3)));
+  const digits = exact ? 6 : 3;
+  const [mantissa, power] = value.toExponential(digits - 1).split("e");
+  const exponent = Number(power);
+  if (exponent < -4 || exponent >= digits) {
+    const sign = exponent < 0 ? "-" : "+";
+    return `${Number(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return String(Number(value.toPrecision(digits)));
 }
 
 function scaleOf(kind, linthresh) {
@@ -255,9 +263,15 @@ function render({ model, el }) {
     return { ...packed, frames: ints(packed.frames), series };
   }
 
+  // The last frame of stop ``stop``: its own, or the model's last_frame if that is sooner.
+  function lastOf(decoded, stop) {
+    const cut = model.get("last_frame");
+    return cut >= 0 ? Math.min(decoded.frames[stop], cut) : decoded.frames[stop];
+  }
+
   // Stop ``stop`` of a decoded family at ``frame``: each series' chunk, and the stop's words.
   function pick(decoded, stop, frame) {
-    const last = decoded.frames[stop];
+    const last = lastOf(decoded, stop);
     const f = Math.min(Math.max(frame, 0), last);
     const series = {};
     for (const [name, s] of Object.entries(decoded.series)) {
@@ -283,20 +297,25 @@ function render({ model, el }) {
   function state() {
     const frame = model.get("frame");
     const tracks = model.get("tracks");
+    const labels = model.get("labels");
+    // status lines written for another last_frame than the one shown: being updated
+    const stale = labels.for !== undefined && labels.for !== model.get("last_frame");
     if (extra && extra.value === model.get("value")) {
-      return { ...pick(extra, 0, frame), shown: true, exact: true, tracks };
+      return { ...pick(extra, 0, frame), shown: true, exact: true, stale, tracks };
     }
     if (!family) {
       return { series: {}, last: 0, frame: 0, label: "", readout: "", html: "", shown: false, tracks };
     }
     const stop = Math.min(Math.max(model.get("stop"), 0), family.count - 1);
-    return { ...pick(family, stop, frame), shown: true, exact: false, tracks };
+    const picked = pick(family, stop, frame);
+    if (labels.lines && labels.lines.length === family.count) picked.label = labels.lines[stop];
+    return { ...picked, shown: true, exact: false, stale, tracks };
   }
 
   function frameWords(s) {
     if (s.frameText !== null && s.frameText !== undefined) return s.frameText;
     const losses = s.series.loss;
-    if (!losses || losses.length !== s.last + 1) return "";
+    if (!losses || losses.length < s.last + 1) return "";
     return `step ${s.frame} of ${s.last}: loss ${formatValue(losses[s.frame], false)}`;
   }
 
@@ -320,7 +339,8 @@ function render({ model, el }) {
     frameRange.max = String(Math.max(s.last, 0));
     frameRange.value = String(s.frame);
     frameText.textContent = frameWords(s);
-    status.textContent = s.label;
+    status.textContent = s.stale ? `updating… ${s.label}` : s.label;
+    status.classList.toggle("gdviz-stale", Boolean(s.stale));
     if (html.dataset.shown !== s.html) {
       html.innerHTML = s.html; // written by the kernel, which escapes what it embeds
       html.dataset.shown = s.html;
@@ -535,9 +555,15 @@ function render({ model, el }) {
     extra = decode(model.get("extra"));
     schedule();
   });
-  for (const key of ["value", "stop", "frame", "tracks"]) {
+  for (const key of ["value", "stop", "frame", "tracks", "labels"]) {
     model.on(`change:${key}`, schedule);
   }
+  // a new last frame (a kernel control linked to it in the browser, say the descent's
+  // steps): the run shown to its end at once; the kernel's answer follows
+  model.on("change:last_frame", () => {
+    if (!slider.keep_frame) model.set("frame", state().last);
+    schedule();
+  });
   model.on("msg:custom", (message) => {
     if (message.event === "refresh") schedule();
   });
