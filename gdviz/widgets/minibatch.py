@@ -598,11 +598,22 @@ class MinibatchExplorer(SceneExplorer):
         shown = int(self.scene.value) if batch_size is None else batch_size
         steps = self.controls["steps"].value
         self.full_result = descend(self.problem, GradientDescent(lr=self.step_size), steps=steps)
-        self._runs = {size: self._run_batch_size(size) for size in self._sizes}
-        self._stops = {size: self._stop(self._runs[size]) for size in self._sizes}
-        self.scene.family = pack_family([self._stops[size] for size in self._sizes])
+        # the batch size shown first, sent at once as the scene's extra; then the other stops
+        self._runs = {shown: self._run_batch_size(shown)}
+        self._stops = {shown: self._stop(self._runs[shown])}
         if self._loss_axis != (self.controls["x_axis"].value, steps):
             self._show_x_axis()
+        first = pack_family([self._stops[shown]])
+        first["value"] = float(shown)
+        self._shown = self._runs[shown]
+        index, _ = self.nearest_stop(shown)
+        self.show_on_scene(value=float(shown), stop=index, extra=first, frame=self._frames())
+        self.show_first()
+        for size in self._sizes:
+            if size not in self._runs:
+                self._runs[size] = self._run_batch_size(size)
+                self._stops[size] = self._stop(self._runs[size])
+        self.scene.family = pack_family([self._stops[size] for size in self._sizes])
         self.show(shown)
 
     def nearest_stop(self, batch_size: int) -> tuple[int, bool]:

@@ -329,6 +329,12 @@ class SceneExplorer(widgets.VBox):
     _showing = False
     _whole = _positive = False
 
+    def show_first(self) -> None:
+        """Send what is shown now, before the change ends: for a kernel control whose change
+        computes the shown stop first (as :meth:`show_on_scene`'s ``extra``) and the
+        slider's other stops after it, so that the student sees the new run sooner."""
+        self.scene.send_state(["panels", "tracks", "extra", "value", "stop", "frame"])
+
     def _value_from_browser(self, change) -> None:
         if not self._showing:
             value = round(change["new"]) if self._whole else change["new"]

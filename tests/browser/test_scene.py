@@ -12,7 +12,9 @@ Screenshots go to ``artifacts/screenshots/scene-*.png``.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -183,6 +185,39 @@ def test_descent_pictures_depend_on_the_state_only(lab):
     b = lab.panel.locator(".gdviz-explorer").nth(1)
     shown = _same_picture(lab, a, b, "after Reset")
     _agree(shown)
+    assert lab.problems() == []
+
+
+def test_steps_are_answered_in_the_browser_and_the_kernel_follows(lab):
+    """With the kernel stopped, fewer steps are drawn at once (the runs were computed to
+    200) and the status line says it is being updated; once the kernel runs again it has
+    the words and the loss axis, and the picture is that of a fresh explorer."""
+    pid_file = "import os\nopen('kernel.pid', 'w').write(str(os.getpid()))\n"
+    a = _open_pair(lab, FRESH_LIKE + pid_file, 'DescentExplorer("quadratic")', "steps.ipynb")
+    pid = int((lab.server.root / "kernel.pid").read_text())
+    page = lab.page
+    before = _picture(a)
+    handle = a.locator(".gdviz-control-steps .noUi-handle")
+    handle.focus()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for key in ("ArrowLeft", "ArrowLeft", "ArrowRight"):
+            handle.press(key)
+        page.wait_for_function(
+            "(el) => el.dataset.frame === '99'", arg=a.locator(".gdviz-scene").element_handle()
+        )
+        cut = _picture(a)
+        assert cut["canvases"] != before["canvases"] and cut["layers"] == before["layers"]
+        assert cut["status"].startswith("updating… GradientDescent(lr=0.1): 100 steps")
+        assert cut["frameText"].startswith("step 99 of 99: loss")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    _until_status(page, a, r"^GradientDescent\(lr=0\.1\): 99 steps")
+    lab.wait_for_idle()
+    _rerun_cell(lab, 2)
+    b = lab.panel.locator(".gdviz-explorer").nth(1)
+    shown = _same_picture(lab, a, b, "after fewer steps")
+    assert shown["frame"] == "99" and shown["layers"] != before["layers"]
     assert lab.problems() == []
 
 

@@ -370,3 +370,24 @@ def test_other_data_sets_and_bad_arguments():
         MinibatchExplorer(batch_size=2.5)
     with pytest.raises(ValueError, match=f"steps must be a whole number in \\[10, {MAX_STEPS}\\]"):
         MinibatchExplorer(steps=1000)
+
+
+def test_a_new_step_size_sends_the_shown_batch_sizes_run_before_the_other_stops(
+    explorer, monkeypatch
+):
+    before = explorer.scene.family
+    first = {}
+
+    def sent_first():
+        first["family"] = explorer.scene.family
+        first["value"] = explorer.scene.extra["value"]
+        first["series"] = unpack_stop(explorer.scene.extra)
+
+    monkeypatch.setattr(explorer, "show_first", sent_first)
+    explorer.controls["step_size"].value = 0.2
+    assert first["family"] is before  # the other stops were not yet computed
+    assert first["value"] == explorer.scene.value
+    now = unpack_stop(explorer.scene.family, explorer.scene.stop)
+    assert explorer.scene.family is not before and explorer.scene.extra == {}
+    for name, values in now.items():
+        np.testing.assert_array_equal(first["series"][name], values)
