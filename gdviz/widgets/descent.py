@@ -134,8 +134,10 @@ class DescentExplorer(SceneExplorer):
     Attributes
     ----------
     controls : dict
-        ``"surface"``, ``"optimizer"``, ``"steps"`` (kernel controls), ``"step_size"``,
-        ``"frame"`` and ``"play"`` (drawn in the browser; ``"play"`` is the frame too).
+        ``"surface"``, ``"optimizer"`` (kernel controls), ``"steps"`` (answered in the
+        browser up to the steps computed, twice those shown, see :data:`AHEAD`),
+        ``"step_size"``, ``"frame"`` and ``"play"`` (drawn in the browser; ``"play"`` is the
+        frame too).
     entries : dict
         ``"step_size"`` (type a step size: it is run exactly) and ``"steps"``.
     result : Path

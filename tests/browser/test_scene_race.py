@@ -81,7 +81,7 @@ def test_race_pictures_depend_on_the_state_only(lab):
     _until_status(page, a, r"Within 3e-05 of the minimum")
     typed = _picture(a)
     _agree(typed)
-    assert typed["entry"] == "0.00003" and typed["value"] == "0.00003", typed
+    assert typed["entry"] == "3e-05" and typed["value"] == "0.00003", typed
     _type(entry, "2e-7")
     _until_status(page, a, r"Within 2e-07 of the minimum")
     _type(entry, "3e-5")

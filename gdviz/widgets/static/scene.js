@@ -361,6 +361,36 @@ function render({ model, el }) {
     });
   }
 
+  // The student's own input is drawn at once, so the next frame shows it, whatever else
+  // the page does before that frame (JupyterLab redrawing the kernel's busy and idle
+  // status, say); more input before that frame is drawn in it.
+  let drewForFrame = false;
+  function drawNow() {
+    if (drewForFrame) {
+      schedule();
+      return;
+    }
+    draw();
+    drewForFrame = true;
+    requestAnimationFrame(() => {
+      drewForFrame = false;
+    });
+  }
+
+  // The kernel hears of the student's input after the frame showing it, once a frame at
+  // most: its answer (and the page's redraw of the kernel's status) then waits for no frame.
+  let telling = false;
+  function tellKernel() {
+    if (telling) return;
+    telling = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        telling = false;
+        model.save_changes();
+      }, 0),
+    );
+  }
+
   function fit() {
     for (const view of views) {
       const ratio = window.devicePixelRatio || 1;
@@ -424,17 +454,17 @@ function render({ model, el }) {
     model.set("stop", i);
     model.set("value", family.values[i]);
     // a frame that is a setting of its own (the race's budget) stays; else the whole run
-    const last = family.frames[i];
+    const last = lastOf(family, i);
     model.set("frame", slider.keep_frame ? Math.min(model.get("frame"), last) : last);
-    model.save_changes();
-    schedule();
+    tellKernel();
+    drawNow();
   }
 
   function setFrame(frame, tell = true) {
     const s = state();
     model.set("frame", Math.min(Math.max(frame, 0), s.last));
-    if (tell) model.save_changes();
-    schedule();
+    if (tell) tellKernel();
+    drawNow();
   }
 
   function stopPlaying() {
@@ -562,7 +592,7 @@ function render({ model, el }) {
   // steps): the run shown to its end at once; the kernel's answer follows
   model.on("change:last_frame", () => {
     if (!slider.keep_frame) model.set("frame", state().last);
-    schedule();
+    drawNow();
   });
   model.on("msg:custom", (message) => {
     if (message.event === "refresh") schedule();
