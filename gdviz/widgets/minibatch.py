@@ -601,14 +601,15 @@ class MinibatchExplorer(SceneExplorer):
         # the batch size shown first, sent at once as the scene's extra; then the other stops
         self._runs = {shown: self._run_batch_size(shown)}
         self._stops = {shown: self._stop(self._runs[shown])}
-        if self._loss_axis != (self.controls["x_axis"].value, steps):
+        new_axis = self._loss_axis != (self.controls["x_axis"].value, steps)
+        if new_axis:
             self._show_x_axis()
         first = pack_family([self._stops[shown]])
         first["value"] = float(shown)
         self._shown = self._runs[shown]
         index, _ = self.nearest_stop(shown)
         self.show_on_scene(value=float(shown), stop=index, extra=first, frame=self._frames())
-        self.show_first()
+        self.show_first(panels=new_axis)
         for size in self._sizes:
             if size not in self._runs:
                 self._runs[size] = self._run_batch_size(size)

@@ -329,11 +329,13 @@ class SceneExplorer(widgets.VBox):
     _showing = False
     _whole = _positive = False
 
-    def show_first(self) -> None:
+    def show_first(self, *, panels: bool = False) -> None:
         """Send what is shown now, before the change ends: for a kernel control whose change
         computes the shown stop first (as :meth:`show_on_scene`'s ``extra``) and the
-        slider's other stops after it, so that the student sees the new run sooner."""
-        self.scene.send_state(["panels", "tracks", "extra", "value", "stop", "frame"])
+        slider's other stops after it, so that the student sees the new run sooner.
+        With ``panels``, the static layers and tracks too (they changed)."""
+        keys = ["extra", "value", "stop", "frame"]
+        self.scene.send_state(keys + (["panels", "tracks"] if panels else []))
 
     def _value_from_browser(self, change) -> None:
         if not self._showing:

@@ -378,7 +378,8 @@ def test_a_new_step_size_sends_the_shown_batch_sizes_run_before_the_other_stops(
     before = explorer.scene.family
     first = {}
 
-    def sent_first():
+    def sent_first(panels=False):
+        first["panels"] = panels  # the loss axis is the same: its picture is not re-sent
         first["family"] = explorer.scene.family
         first["value"] = explorer.scene.extra["value"]
         first["series"] = unpack_stop(explorer.scene.extra)
@@ -386,6 +387,7 @@ def test_a_new_step_size_sends_the_shown_batch_sizes_run_before_the_other_stops(
     monkeypatch.setattr(explorer, "show_first", sent_first)
     explorer.controls["step_size"].value = 0.2
     assert first["family"] is before  # the other stops were not yet computed
+    assert first["panels"] is False
     assert first["value"] == explorer.scene.value
     now = unpack_stop(explorer.scene.family, explorer.scene.stop)
     assert explorer.scene.family is not before and explorer.scene.extra == {}
