@@ -53,8 +53,9 @@ $(STAMP): pyproject.toml constraints.txt jupyter/jupyter_server_config.json jupy
 	$(BIN)/python -m pip check
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name 'Python 3 (ipykernel)' \
 	  --env OPENBLAS_NUM_THREADS 1 --env OMP_NUM_THREADS 1 >/dev/null
-	@# jupyter_server's default websocket ping timeout (90 s) is longer than its ping interval
-	@# (30 s), which tornado refuses with a warning whenever a notebook connects
+	@# jupyter_server's websocket keep-alive, in ms: a ping every 30 s, a socket closed after 90 s
+	@# without a pong (its defaults, written out: a timeout equal to the interval, set here
+	@# before to silence a note of tornado's, closed every kernel socket at its first ping)
 	install -D -m 644 jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $@
 

@@ -47,7 +47,9 @@ c.Voila.tornado_settings = {
     # visit's kernel stayed alive. Voilà listens on loopback only and its kernel ids are
     # random, so the check is off here instead.
     "disable_check_xsrf": True,
-    # jupyter_server's default ping timeout (90 s) is longer than its ping interval (30 s),
-    # which tornado refuses with a warning on every page
-    "ws_ping_timeout": 30000,
+    # jupyter_server's own keep-alive (milliseconds): a ping every 30 s, and a socket closed
+    # when no pong came for 90 s. A timeout equal to the interval closed every socket at its
+    # first ping. Tornado, reading these as seconds, notes once that 90000 > 30000.
+    "ws_ping_interval": 30000,
+    "ws_ping_timeout": 90000,
 }
