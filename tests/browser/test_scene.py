@@ -126,6 +126,27 @@ def _same_picture(lab, first, second, what: str) -> dict:
         waited += 250
 
 
+def _play_to_end(lab, explorer) -> None:
+    """Press Play; wait until the last frame is shown, Play has stopped and the kernel heard."""
+    frame = explorer.locator("input.gdviz-control-frame")
+    play = explorer.locator(".gdviz-play")
+    play.click()
+    lab.page.wait_for_function(
+        "([el, play]) => Number(el.value) === Number(el.max) && play.textContent.includes('Play')",
+        arg=[frame.element_handle(), play.element_handle()],
+        timeout=WAIT,
+    )
+    lab.wait_for_idle()
+    lab.page.wait_for_timeout(300)  # the kernel has heard of the frame
+
+
+def _same_as_fresh(lab, explorer, what: str) -> dict:
+    """Rebuild ``b = fresh_like(a)`` (cell 2); wait until ``explorer`` shows b's picture."""
+    _rerun_cell(lab, 2)
+    fresh = lab.panel.locator(".gdviz-explorer").nth(1)
+    return _same_picture(lab, explorer, fresh, what)
+
+
 def _agree(shown: dict) -> None:
     """The entry, the status line and the value drawn tell one step size."""
     value = float(shown["value"])
@@ -162,16 +183,8 @@ def test_descent_pictures_depend_on_the_state_only(lab):
     slider.focus()
     for _ in range(3):
         slider.press("ArrowRight")
-    frame = a.locator("input.gdviz-control-frame")
-    a.locator(".gdviz-play").click()
-    page.wait_for_function(
-        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
-    )
-    lab.wait_for_idle()
-    page.wait_for_timeout(300)  # the kernel has heard of the value and the frame
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after limit, surface, steps, keys and play")
+    _play_to_end(lab, a)
+    shown = _same_as_fresh(lab, a, "after limit, surface, steps, keys and play")
     _agree(shown)
     assert shown["frame"] == "50"
     assert shown["canvases"] != diverged["canvases"]
@@ -181,9 +194,7 @@ def test_descent_pictures_depend_on_the_state_only(lab):
     a.locator(".gdviz-reset").click()
     _until_status(page, a, r"lr=0\.1\): 100 steps")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after Reset")
+    shown = _same_as_fresh(lab, a, "after Reset")
     _agree(shown)
     assert lab.problems() == []
 
@@ -214,9 +225,7 @@ def test_steps_are_answered_in_the_browser_and_the_kernel_follows(lab):
         os.kill(pid, signal.SIGCONT)
     _until_status(page, a, r"^GradientDescent\(lr=0\.1\): 99 steps")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after fewer steps")
+    shown = _same_as_fresh(lab, a, "after fewer steps")
     assert shown["frame"] == "99" and shown["layers"] != before["layers"]
     assert lab.problems() == []
 

@@ -14,9 +14,15 @@ import re
 
 from PIL import Image
 
-from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
-
-WAIT = 30_000
+from .test_scene import (
+    WAIT,
+    _open_pair,
+    _picture,
+    _same_as_fresh,
+    _same_picture,
+    _type,
+    _until_status,
+)
 
 BUILD = """\
 from gdviz.widgets.direction import DirectionExplorer
@@ -76,9 +82,7 @@ def test_direction_pictures_depend_on_the_state_only(lab):
     )
     lab.wait_for_idle()
     page.wait_for_timeout(300)
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after keys, typed angles and a click on the map")
+    shown = _same_as_fresh(lab, a, "after keys, typed angles and a click on the map")
     _agree(shown, "30.5")
     assert shown["layers"] != before
     lab.screenshot("scene-direction-after-changes")
@@ -87,9 +91,7 @@ def test_direction_pictures_depend_on_the_state_only(lab):
     a.locator(".gdviz-reset").click()
     _until_status(page, a, r"^θ = 30° .*∇f = \(22\.5, -34\.5\)")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    _agree(_same_picture(lab, a, b, "after Reset"), "30")
+    _agree(_same_as_fresh(lab, a, "after Reset"), "30")
     assert a.locator(".widget-html").last.inner_text() == ""  # no message left
 
     # Save picture: the panels in rows as the page shows them (and as the saved notebook)

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import re
 
-from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
-
-WAIT = 30_000
+from .test_scene import (
+    _open_pair,
+    _picture,
+    _same_as_fresh,
+    _type,
+    _until_status,
+)
 
 FRESH_LIKE = """\
 from gdviz.widgets import FiniteDifferenceExplorer
@@ -85,9 +89,7 @@ def test_finite_difference_pictures_depend_on_the_state_only(lab):
     _until_status(page, a, r"^h = 3\.3e-06: .*gradient check of rosenbrock: PASSED")
     lab.wait_for_idle()
     page.wait_for_timeout(300)  # the kernel has heard of every change
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after keys, typed steps, method and surface")
+    shown = _same_as_fresh(lab, a, "after keys, typed steps, method and surface")
     _agree(shown)
     assert shown == typed
     lab.screenshot("scene-fd-history-after-changes")
@@ -96,9 +98,7 @@ def test_finite_difference_pictures_depend_on_the_state_only(lab):
     a.locator(".gdviz-reset").click()
     _until_status(page, a, r"^h = 5\.0e-01: ")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after Reset")
+    shown = _same_as_fresh(lab, a, "after Reset")
     _agree(shown)
     assert shown == started
     assert lab.problems() == []

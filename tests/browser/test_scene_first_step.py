@@ -10,9 +10,15 @@ Screenshots go to ``artifacts/screenshots/scene-first-step-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
-
-WAIT = 30_000
+from .test_scene import (
+    _open_pair,
+    _picture,
+    _play_to_end,
+    _same_as_fresh,
+    _same_picture,
+    _type,
+    _until_status,
+)
 
 BUILD = """\
 from gdviz.widgets.first_step import FirstStepExplorer
@@ -63,16 +69,8 @@ def test_first_step_pictures_depend_on_the_state_only(lab):
     _until_status(page, a, r"^step size 0\.1995, 1 step:")
     _type(steps, "6")
     _until_status(page, a, r"^step size 0\.1995, 6 steps:")
-    frame = a.locator("input.gdviz-control-frame")
-    a.locator(".gdviz-play").click()
-    page.wait_for_function(
-        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
-    )
-    lab.wait_for_idle()
-    page.wait_for_timeout(300)  # the kernel has heard of the frame
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after keys, steps, typed step sizes and Play")
+    _play_to_end(lab, a)
+    shown = _same_as_fresh(lab, a, "after keys, steps, typed step sizes and Play")
     _agree(shown, "0.1995", "step size 0.1995, 6 steps: w 3 → 0.141")
     assert shown["frame"] == "6" and shown["frameText"] == "step 6 of 6: w = 0.141, loss 0.02"
     lab.screenshot("scene-first-step-after-changes")
@@ -81,8 +79,6 @@ def test_first_step_pictures_depend_on_the_state_only(lab):
     a.locator(".gdviz-reset").click()
     _until_status(page, a, r"^step size 0\.10, 1 step: w 3 → 2\.4")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    _agree(_same_picture(lab, a, b, "after Reset"), "0.1", "step size 0.10, 1 step")
+    _agree(_same_as_fresh(lab, a, "after Reset"), "0.1", "step size 0.10, 1 step")
     assert a.locator(".widget-html").last.inner_text() == ""  # no message left
     assert lab.problems() == []

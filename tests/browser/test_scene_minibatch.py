@@ -12,9 +12,14 @@ Screenshots go to ``artifacts/screenshots/scene-minibatch-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type
-
-WAIT = 30_000
+from .test_scene import (
+    WAIT,
+    _open_pair,
+    _picture,
+    _play_to_end,
+    _same_as_fresh,
+    _type,
+)
 
 FRESH_LIKE = """\
 from gdviz.widgets import MinibatchExplorer
@@ -91,17 +96,8 @@ def test_minibatch_pictures_depend_on_the_state_only(lab):
     frame.focus()
     frame.press("Home")
     page.wait_for_function("(el) => el.dataset.frame === '0'", arg=scene.element_handle())
-    a.locator(".gdviz-play").click()
-    page.wait_for_function(
-        "([el, play]) => Number(el.value) === Number(el.max) && play.textContent.includes('Play')",
-        arg=[frame.element_handle(), a.locator(".gdviz-play").element_handle()],
-        timeout=WAIT,
-    )
-    lab.wait_for_idle()
-    page.wait_for_timeout(300)  # the kernel has heard of the frame
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    picture = _same_picture(lab, a, b, "after keys, typed sizes, step size and play")
+    _play_to_end(lab, a)
+    picture = _same_as_fresh(lab, a, "after keys, typed sizes, step size and play")
     assert picture["frame"] == "30" and picture["value"] == "100"
     _agree(shown(), 100)
     assert picture["canvases"] == typed["canvases"]  # the same state: the same pixels
@@ -111,9 +107,7 @@ def test_minibatch_pictures_depend_on_the_state_only(lab):
     a.locator(".gdviz-reset").click()
     _until(page, a, "(s) => s.value === '32' && s.entry === '32'", "Reset")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    _same_picture(lab, a, b, "after Reset")
+    _same_as_fresh(lab, a, "after Reset")
     _agree(shown(), 32)
     assert scene.get_attribute("data-frame") == "30"
     assert lab.problems() == []

@@ -13,9 +13,15 @@ Screenshots go to ``artifacts/screenshots/race-*.png``.
 
 from __future__ import annotations
 
-from .test_scene import _open_pair, _picture, _rerun_cell, _same_picture, _type, _until_status
-
-WAIT = 30_000
+from .test_scene import (
+    WAIT,
+    _open_pair,
+    _picture,
+    _play_to_end,
+    _same_as_fresh,
+    _type,
+    _until_status,
+)
 
 FRESH_LIKE = """\
 from gdviz.widgets import OptimizerRace
@@ -99,28 +105,20 @@ def test_race_pictures_depend_on_the_state_only(lab):
     assert changed["canvases"] != typed["canvases"]
     _type(lr, "0.1")
     _until_table(page, a, "Momentum(lr=0.1, beta=0.9)")
-    # Play to the end of the budget
-    a.locator(".gdviz-play").click()
-    page.wait_for_function(
-        "(el) => Number(el.value) === Number(el.max)", arg=frame.element_handle(), timeout=WAIT
-    )
     lab.wait_for_idle()
-    page.wait_for_timeout(300)  # the kernel has heard of the frame
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after keys, typed tolerances, a step size and play")
+    assert _picture(a) == typed  # the racer's step size back: the picture back
+    # Play to the end of the budget
+    _play_to_end(lab, a)
+    shown = _same_as_fresh(lab, a, "after keys, typed tolerances, a step size and play")
     _agree(shown)
     assert shown["frame"] == "200" and shown["value"] == "0.00003"
-    assert shown["canvases"] == typed["canvases"] or shown["frame"] != typed["frame"]
     lab.screenshot("race-history-after-changes")
 
     # Reset: the race as it was built
     a.locator(".gdviz-reset").click()
     _until_status(page, a, r"Within 0\.0001 of the minimum")
     lab.wait_for_idle()
-    _rerun_cell(lab, 2)
-    b = lab.panel.locator(".gdviz-explorer").nth(1)
-    shown = _same_picture(lab, a, b, "after Reset")
+    shown = _same_as_fresh(lab, a, "after Reset")
     _agree(shown)
     assert shown["frame"] == "200" and shown["value"] == "0.0001"
     assert lab.problems() == []
