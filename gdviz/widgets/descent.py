@@ -420,22 +420,13 @@ class DescentExplorer(SceneExplorer):
     def reset(self) -> None:
         surface_name, optimizer_name, hyperparameters, start, steps, lr = self._initial
         self._hyperparameters = dict(hyperparameters)
-        # quietly: each control's own callback would recompute with the others half set
-        self._resetting = True
-        try:
+        with self.quietly():
             self.controls["surface"].value = surface_name
             self.controls["optimizer"].value = optimizer_name
             self.controls["steps"].value = steps
-        finally:
-            self._resetting = False
         self._hyperparameters = dict(hyperparameters)
         self._start = start.copy()
         self._restart(lr)
-
-    _resetting = False
-
-    def watch(self, names, callback) -> None:
-        super().watch(names, lambda: None if self._resetting else callback())
 
     def _change_steps(self) -> None:
         """Fewer or more steps: the runs cut anew if they were computed that far (with the

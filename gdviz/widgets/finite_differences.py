@@ -335,20 +335,6 @@ class FiniteDifferenceExplorer(SceneExplorer):
 
     # the controls -----------------------------------------------------------------
 
-    def watch(self, names, callback) -> None:
-        """As :meth:`SceneExplorer.watch`, but quiet while :meth:`reset` sets several controls."""
-        super().watch(names, lambda: None if self._quiet else callback())
-
-    _quiet = False
-
-    def _quietly(self, change: Callable[[], None]) -> None:
-        """Change controls without their callbacks (each would recompute half-changed)."""
-        self._quiet = True
-        try:
-            change()
-        finally:
-            self._quiet = False
-
     @staticmethod
     def _checked_h(value) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
@@ -384,11 +370,9 @@ class FiniteDifferenceExplorer(SceneExplorer):
         values = {"function": function, "x": x, "precision": precision}
         values.update(method=method, surface=surface)
 
-        def set_all() -> None:
+        with self.quietly():
             for name, value in values.items():
                 self.controls[name].value = value
-
-        self._quietly(set_all)
         self.point = point.copy()
         self._recompute(h)
 

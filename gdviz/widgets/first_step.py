@@ -220,17 +220,9 @@ class FirstStepExplorer(SceneExplorer):
 
     def reset(self) -> None:
         step_size, steps = self._initial
-        self._resetting = True
-        try:
-            self.controls["steps"].value = steps  # quietly: recomputed once, below
-        finally:
-            self._resetting = False
+        with self.quietly():
+            self.controls["steps"].value = steps
         self._recompute(step_size)
-
-    _resetting = False
-
-    def watch(self, names, callback) -> None:
-        super().watch(names, lambda: None if self._resetting else callback())
 
     # words and the static picture ------------------------------------------------------
 

@@ -647,21 +647,12 @@ class MinibatchExplorer(SceneExplorer):
 
     def reset(self) -> None:
         batch_size, step_size, steps, seed = self._initial
-        # quietly: each control's own callback would recompute with the others half set
-        self._resetting = True
-        try:
+        with self.quietly():
             self.controls["step_size"].value = step_size
             self.controls["seed"].value = seed
             self.controls["steps"].value = steps
             self.controls["x_axis"].value = "updates"
-        finally:
-            self._resetting = False
         self._recompute(batch_size)
-
-    _resetting = False
-
-    def watch(self, names, callback) -> None:
-        super().watch(names, lambda: None if self._resetting else callback())
 
     # the static picture -----------------------------------------------------------------
 

@@ -229,7 +229,6 @@ class OptimizerRace(SceneExplorer):
         self._start = start
         self._runs: dict[str, tuple[tuple, Path]] = {}
         self._contour_surface = None
-        self._quiet = False
         self.table = Line()
         super().__init__(
             caption=(
@@ -679,8 +678,7 @@ class OptimizerRace(SceneExplorer):
         """Back to how the race started: surface, racers, start, budget and tolerance, and
         each racer's default step size and hyper-parameters."""
         surface_name, racers, start, budget, longest, tolerance = self._initial
-        self._quiet = True
-        try:
+        with self.quietly():
             self.controls["surface"].value = surface_name
             self.controls["max_budget"].value = longest
             for name in optimizers.names():
@@ -691,8 +689,6 @@ class OptimizerRace(SceneExplorer):
                     control.value = optimizers.get(name).hyperparameters()[parameter]
             self._start = None if start is None else start.copy()
             self._default_step_sizes()
-        finally:
-            self._quiet = False
         self._recompute(tolerance=tolerance, budget=budget)
 
     def _parameters(self, name: str) -> dict:
@@ -703,10 +699,6 @@ class OptimizerRace(SceneExplorer):
             for key, control in self.controls.items()
             if key.startswith(prefix) and key != f"{name}.lr"
         }
-
-    def watch(self, names, callback) -> None:
-        # quiet while several controls are set together: one recomputation, at the end
-        super().watch(names, lambda: None if self._quiet else callback())
 
     def _default_step_sizes(self) -> dict[str, float]:
         """Every step-size slider's range and default for the surface at the start."""
@@ -723,11 +715,8 @@ class OptimizerRace(SceneExplorer):
     def _change_surface(self) -> None:
         self._start = None
         before = {name: self.controls[f"{name}.lr"].value for name in self.racers}
-        self._quiet = True
-        try:
+        with self.quietly():
             self._default_step_sizes()
-        finally:
-            self._quiet = False
         after = {name: self.controls[f"{name}.lr"].value for name in self.racers}
         self._recompute()
         if after != before:

@@ -34,7 +34,8 @@ import base64
 import html
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -262,9 +263,27 @@ class SceneExplorer(widgets.VBox):
         return control
 
     def watch(self, names: Sequence[str], callback: Callable[[], None]) -> None:
-        """Run ``callback()`` (errors shown) whenever one of these kernel controls changes."""
+        """Run ``callback()`` (errors shown) whenever one of these kernel controls changes,
+        except inside :meth:`quietly`."""
+
+        def changed(_change) -> None:
+            if not self._quiet:
+                self.run(callback)
+
         for name in names:
-            self.controls[name].observe(lambda _change: self.run(callback), "value")
+            self.controls[name].observe(changed, "value")
+
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
+        """Set kernel controls without their callbacks: a reset sets several, then computes
+        once, rather than once per control with the others half set."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    _quiet = False
 
     def arrange(self, *rows: Sequence[str | widgets.Widget]) -> None:
         """Lay out: caption, one wrapping line per row of controls, the scene, the messages."""
